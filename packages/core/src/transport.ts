@@ -8,6 +8,8 @@
  * waiting, which saves a second exchange per hop.
  */
 
+import type { CellwireError } from './errors.js';
+
 export type MessageType = 'targeted' | 'broadcast' | 'response';
 
 /** One inbound message, as a transport hands it to the runner. */
@@ -26,7 +28,7 @@ export interface Inbound {
    * Present when the transport can turn a rejection into a protocol error for the sender
    * (HTTP 400/413, AMQP reject): the runner calls it for input it cannot even decode.
    */
-  readonly reject?: (error: import('./errors.js').CellwireError) => void;
+  readonly reject?: (error: CellwireError) => void;
 }
 
 /**

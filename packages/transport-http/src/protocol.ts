@@ -1,0 +1,35 @@
+/**
+ * The wire contract between an HTTP link and an HTTP listener: one path, a few headers.
+ * Both sides import these names so they cannot drift apart.
+ */
+
+/** Where cell-to-cell messages are posted, below the listen URL's own path. */
+export const MESSAGE_PATH = '/v1/cell-messages';
+
+/** Header names (lower case, as node:http hands them over). */
+export const HEADERS = {
+  /** The sending cell's name, percent-encoded (names are not limited to header-safe bytes). */
+  from: 'x-cellwire-from',
+  /** Milliseconds since epoch when the sender signed the message. */
+  timestamp: 'x-cellwire-timestamp',
+  /** Hex HMAC-SHA256 of `${timestamp}\n${from}\n${body}` with the link secret. */
+  signature: 'x-cellwire-signature',
+  /** `1` when the sender waits for a reply on this exchange. */
+  reply: 'x-cellwire-reply',
+  /** Milliseconds since epoch after which the sender stops waiting for the reply. */
+  deadline: 'x-cellwire-deadline',
+} as const;
+
+/** Default maximum request body: 1 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Default tolerated clock difference between signer and verifier: ±30 s. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 30_000;
+/** How long a listener holds a reply exchange whose sender gave no deadline. */
+export const DEFAULT_MAX_REPLY_WAIT_MS = 60_000;
+/** How long a link waits for a TCP/TLS connection before trying the next URL. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Joins a base URL path (`/` or `/prefix/`) and {@link MESSAGE_PATH}. */
+export function messagePath(basePath: string): string {
+  return basePath.replace(/\/+$/, '') + MESSAGE_PATH;
+}
