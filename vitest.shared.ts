@@ -16,6 +16,7 @@ export function packageConfig(overrides: ViteUserConfig['test'] = {}): ViteUserC
       include: ['test/**/*.test.ts', '*.test.ts', '**/*.test.ts'],
       exclude: ['**/node_modules/**', '**/dist/**'],
       reporters: ['default', ['json', { outputFile: '.vitest-result.json' }]],
+      passWithNoTests: false,
       testTimeout: 30_000,
       hookTimeout: 60_000,
       ...overrides,

@@ -728,7 +728,7 @@ export class MessageRunner implements Invoker {
     if (env.routing_path === this.name) {
       const w = this.waiters.get(env.uuid);
       const first = responses[0];
-      if (w && first) this.settleWaiter(env.uuid, w, () => w.resolve(first));
+      if (w && first) this.settleWaiter(env.uuid, w, () => (isTimeout(first) ? w.reject(first.value as Error) : w.resolve(first)));
       return;
     }
     void meta;
@@ -800,7 +800,7 @@ export class MessageRunner implements Invoker {
     if (w) {
       const first = responses[0];
       const r = first ? Response.fromJSON(first, this.errors) : Response.failure(w.target, new CellTimeout(w.target));
-      this.settleWaiter(uuid, w, () => w.resolve(r));
+      this.settleWaiter(uuid, w, () => (isTimeout(r) ? w.reject(r.value as Error) : w.resolve(r)));
       return;
     }
     const c = this.collectors.get(uuid);
@@ -825,6 +825,11 @@ export class MessageRunner implements Invoker {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** A targeted call that timed out anywhere on its path rejects, rather than resolving with a failure. */
+function isTimeout(r: Response): boolean {
+  return r.failure && r.value instanceof CellwireError && r.value.code === 'timeout';
 }
 
 /** Reads a fixed flag, or one taken from an argument. */
