@@ -91,9 +91,11 @@ export class ErrorRegistry {
       code: base ? base.code : 'internal',
       cell: base?.cell ?? cell,
     };
+    // A RemoteError passed on travels under its original class (the reference's _Remote rule).
+    const remote = err instanceof RemoteError ? err : undefined;
     return {
-      class: reg?.name ?? err.name ?? 'Error',
-      module: reg?.module ?? (base ? CELLWIRE_ERROR_MODULE : 'builtins'),
+      class: remote?.remoteClass ?? reg?.name ?? err.name ?? 'Error',
+      module: remote?.remoteModule ?? reg?.module ?? (base ? CELLWIRE_ERROR_MODULE : 'builtins'),
       message: base ? messageOf(base) : err.message,
       tb: withStack && err.stack ? err.stack.split('\n') : [],
       args: [err.message],
