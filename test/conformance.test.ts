@@ -50,7 +50,7 @@ async function twoInstances(kit: NetworkKit) {
       runner.close();
       await t.close();
     });
-    return { runner, t, url: listener.urls[0]!, instance };
+    return { runner, t, url: kit.linkUrl ? kit.linkUrl(cell, listener.urls[0]!) : listener.urls[0]!, instance };
   };
   const a = await make('top', 'top-a', ['leaf']);
   const b = await make('top', 'top-b', ['leaf']);

@@ -1,0 +1,107 @@
+/**
+ * A link to one neighbour cell over its broker: publishes to the cell's queue for the message
+ * type (default exchange), or to the cell's fanout exchange, through the publisher its broker
+ * connection shares with every other link on it.
+ */
+import { CellwireError, type Link, type MessageType, type SendOptions } from '@cellwire/core';
+import type { Broker } from './broker.js';
+import type { PendingOwner, Publisher, PublishTarget } from './publisher.js';
+import type { CellTopology } from './topology.js';
+import { FROM_HEADER, SIGNATURE_HEADER, sign } from './wire.js';
+
+/**
+ * The state of a link, for health pages: `idle` before its first send (connections are made
+ * on first use), `open` when a send would go out at once, `connecting` while the first
+ * connection attempt runs, `reconnecting` while the broker cannot be reached.
+ */
+export type LinkState = 'idle' | 'open' | 'connecting' | 'reconnecting' | 'closed';
+
+/**
+ * A {@link Link} over AMQP. Obtain one from `transport.connect(...)`.
+ *
+ * @example
+ * const link = transport.connect({ name: 'child-cell1', urls: ['amqp://guest:guest@127.0.0.1:5672/%2F'] }, { cell: 'api-cell' });
+ * const reply = await link.send(envelope, { messageType: 'targeted', fanout: false, expectReply: true, deadline: Date.now() + 5000, durable: false });
+ */
+export class AmqpLink implements Link, PendingOwner {
+  /** Messages of this link waiting for a confirm or a reply (see {@link AmqpLink.pendingCount}). */
+  pending = 0;
+  private closed = false;
+  private readonly publisher: Publisher;
+  private readonly queueTargets: Record<MessageType, PublishTarget>;
+  private readonly fanoutTargets: Record<MessageType, PublishTarget>;
+
+  constructor(
+    readonly cell: string,
+    private readonly local: string,
+    private readonly topology: CellTopology,
+    private readonly broker: Broker,
+    private readonly secret: string | undefined,
+    private readonly maxMessageBytes: number,
+    private readonly onClose: (link: AmqpLink) => void,
+  ) {
+    this.publisher = broker.publisher();
+    const where = broker.conn.display;
+    const queue = (type: MessageType): PublishTarget => ({
+      cell,
+      exchange: '',
+      routingKey: topology.queues[type],
+      unroutable: `no queue for cell ${cell} (${topology.queues[type]} on ${where}): is the cell listening on this broker?`,
+    });
+    const fanout = (type: MessageType): PublishTarget => ({
+      cell,
+      exchange: topology.fanout,
+      routingKey: type,
+      unroutable: `no queue for cell ${cell}: no service instance is bound to ${topology.fanout} on ${where}`,
+    });
+    this.queueTargets = { targeted: queue('targeted'), broadcast: queue('broadcast'), response: queue('response') };
+    this.fanoutTargets = { targeted: fanout('targeted'), broadcast: fanout('broadcast'), response: fanout('response') };
+  }
+
+  /**
+   * Sends one envelope. Casts resolve with `undefined` once the broker confirmed them; calls
+   * (`expectReply`) resolve with the reply text. Rejects with a CellwireError: `unavailable`
+   * (not connected, no queue for the cell, connection lost before the confirm or the reply),
+   * `payload_too_large`, `timeout` (deadline passed), or the code the neighbour sent back.
+   */
+  send(data: string, options: SendOptions): Promise<string | undefined> {
+    if (this.closed) return Promise.reject(new CellwireError('unavailable', `link to cell ${this.cell} is closed`, { cell: this.cell }));
+    const targets = options.fanout ? this.fanoutTargets : this.queueTargets;
+    const target = targets[options.messageType] as PublishTarget | undefined;
+    if (target === undefined) {
+      return Promise.reject(new CellwireError('invalid_argument', `unknown message type ${JSON.stringify(options.messageType)}`, { cell: this.cell }));
+    }
+    const body = Buffer.from(data, 'utf8');
+    if (body.length > this.maxMessageBytes) {
+      return Promise.reject(
+        new CellwireError('payload_too_large', `message of ${body.length} bytes to cell ${this.cell} exceeds ${this.maxMessageBytes} bytes`, { cell: this.cell }),
+      );
+    }
+    const headers =
+      this.secret === undefined
+        ? undefined
+        : { [FROM_HEADER]: this.local, [SIGNATURE_HEADER]: sign(this.secret, this.local, this.cell, body) };
+    return this.publisher.send(this, target, body, options, headers, options.fanout ? this.topology.fanout : undefined);
+  }
+
+  /** Messages sent on this link that are still waiting for their confirm or reply. */
+  pendingCount(): number {
+    return this.pending;
+  }
+
+  get state(): LinkState {
+    if (this.closed) return 'closed';
+    if (this.publisher.ready) return 'open';
+    if (this.publisher.idle) return 'idle';
+    return this.broker.conn.state === 'waiting' ? 'reconnecting' : 'connecting';
+  }
+
+  /** Rejects this link's waiting messages with `unavailable` and lets go of the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.publisher.cancel(this, `link to cell ${this.cell} closed before it answered`);
+    this.onClose(this);
+    await this.broker.release();
+  }
+}
