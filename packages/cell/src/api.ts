@@ -1,0 +1,287 @@
+/**
+ * The cell's local HTTP API (DESIGN.md section 7), served on the same listener as the HTTP
+ * transport (as its `fallback`): run a message-runner method from this cell, read the cell's
+ * state, its instances and its health. Every answer is JSON; every refusal is a 4xx
+ * `{ "error": { "code", "message" } }` that says what was wrong, and a failing handler is a
+ * 500 of the same shape, never a crash.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { CellwireError, methodSpecs, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
+import type { Instance, RequestContext } from '@cellwire/schema';
+
+/** The API's routes, below the listen URL's path. */
+export const API_PATHS = {
+  call: '/v1/call/{method}',
+  state: '/v1/state',
+  instances: '/v1/instances',
+  instance: '/v1/instances/{uuid}',
+  health: '/v1/health',
+} as const;
+
+/** Error codes of the API: cellwire's own, plus the two that only HTTP has. */
+export type ApiErrorCode = CellwireError['code'] | 'method_not_allowed';
+
+/** The body of every API error. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: ApiErrorCode; readonly message: string; readonly cell?: string };
+}
+
+/** Read access to the instances of this cell's store. */
+export interface InstanceSource {
+  list(): readonly Instance[];
+  get(uuid: string): Instance | undefined;
+}
+
+/** What the API serves; the cell service provides it. */
+export interface ApiDeps {
+  readonly runner: MessageRunner;
+  readonly instances: InstanceSource;
+  /** The body of `GET /v1/state`. */
+  state(): unknown;
+  /** The body of `GET /v1/health`. */
+  health(): unknown;
+  /** Largest accepted request body (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** The listen URL's path, when the cell is served below a prefix (`/cells/a`). */
+  readonly basePath?: string;
+  readonly logger?: Logger;
+}
+
+/** The JSON body of `POST /v1/call/{method}`. */
+export interface CallRequest {
+  /** Request context; missing fields get the reference's defaults. Default: an admin context. */
+  readonly ctxt?: Partial<RequestContext>;
+  /** The method's arguments, keyed by the reference's names. Default `{}`. */
+  readonly args?: Record<string, unknown>;
+  /** How long to wait for the answer (default: the cell's `call_timeout_s`). */
+  readonly timeout_s?: number;
+}
+
+/** A refusal with its HTTP status. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const CALL_PREFIX = '/v1/call/';
+
+/**
+ * Makes the request listener of the API.
+ *
+ * @example
+ * const api = createApiHandler({ runner, instances, state: () => ({}), health: () => ({ ok: true }) });
+ * await transport.listen({ cell: 'api-cell', url, options: { fallback: api } }, runner.receive);
+ * // curl -XPOST $url/v1/call/service_get_all -d '{"args":{}}'
+ */
+export function createApiHandler(deps: ApiDeps): RequestListener {
+  const base = (deps.basePath ?? '').replace(/\/+$/, '');
+  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  return (req, res) => {
+    handle(deps, base, maxBody, req, res).catch((e: unknown) => {
+      if (e instanceof ApiError) return sendError(res, e);
+      // The last line of defence: whatever went wrong, this request gets an answer and the
+      // server keeps serving.
+      deps.logger?.error(`HTTP API ${req.method ?? '?'} ${req.url ?? ''} failed: ${(e as Error)?.stack ?? String(e)}`);
+      sendError(res, new ApiError(500, 'internal', `internal error: ${(e as Error)?.message ?? String(e)}`));
+    });
+  };
+}
+
+async function handle(deps: ApiDeps, base: string, maxBody: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://cell.invalid');
+  let pathname = url.pathname;
+  if (base) {
+    if (pathname !== base && !pathname.startsWith(`${base}/`)) throw new ApiError(404, 'not_found', `no route for ${url.pathname}`);
+    pathname = pathname.slice(base.length) || '/';
+  }
+  const verb = req.method ?? 'GET';
+
+  if (pathname.startsWith(CALL_PREFIX)) {
+    allow(verb, ['POST']);
+    return call(deps, maxBody, decodeSegment(pathname.slice(CALL_PREFIX.length)), req, res);
+  }
+  if (pathname === API_PATHS.state) {
+    allow(verb, ['GET', 'HEAD']);
+    return sendJson(res, 200, deps.state());
+  }
+  if (pathname === API_PATHS.health) {
+    allow(verb, ['GET', 'HEAD']);
+    return sendJson(res, 200, deps.health());
+  }
+  if (pathname === API_PATHS.instances) {
+    allow(verb, ['GET', 'HEAD']);
+    return sendJson(res, 200, { instances: filterInstances(deps.instances.list(), url.searchParams) });
+  }
+  if (pathname.startsWith(`${API_PATHS.instances}/`)) {
+    allow(verb, ['GET', 'HEAD']);
+    const uuid = decodeSegment(pathname.slice(API_PATHS.instances.length + 1));
+    const instance = deps.instances.get(uuid);
+    if (!instance) throw new ApiError(404, 'not_found', `Instance ${uuid} could not be found.`);
+    return sendJson(res, 200, instance);
+  }
+  throw new ApiError(404, 'not_found', `no route for ${verb} ${url.pathname} (see ${Object.values(API_PATHS).join(', ')})`);
+}
+
+async function call(deps: ApiDeps, maxBody: number, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const spec = method && Object.hasOwn(methodSpecs, method) ? methodSpecs[method] : undefined;
+  if (!spec || spec.internal) {
+    throw new ApiError(404, 'unknown_method', `Method '${method}' is not a known method (wire names, e.g. service_get_all)`);
+  }
+  const body = parseCallRequest(await readBody(req, maxBody));
+  const ctxt = body.ctxt === undefined ? adminContext() : makeContext(body.ctxt);
+  // The caller may hang up; stop waiting for the answer then, so nothing is held for it.
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort(new Error('the HTTP client went away'));
+  });
+  let result: unknown;
+  try {
+    result = await deps.runner.invoke(method, ctxt, body.args ?? {}, {
+      ...(body.timeout_s !== undefined ? { timeoutMs: Math.round(body.timeout_s * 1000) } : {}),
+      signal: abort.signal,
+    });
+  } catch (e) {
+    if (e instanceof CellwireError) throw new ApiError(statusForCode(e.code), e.code, e.message);
+    throw e;
+  }
+  if (result === undefined) return sendJson(res, 202, { status: 'accepted', method, cell: deps.runner.name });
+  if (Array.isArray(result)) return sendJson(res, 200, result.map((r) => wire(deps, r)));
+  return sendJson(res, 200, wire(deps, result));
+}
+
+function wire(deps: ApiDeps, r: unknown): unknown {
+  return r instanceof Response ? r.toJSON(deps.runner.errors) : r;
+}
+
+/** Checks the shape of a call request; each complaint names the field. */
+export function parseCallRequest(text: string): CallRequest {
+  if (text.trim() === '') return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, 'invalid_argument', `request body is not JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(raw)) throw new ApiError(400, 'invalid_argument', 'request body must be a JSON object { ctxt?, args?, timeout_s? }');
+  for (const k of Object.keys(raw)) {
+    if (!['ctxt', 'args', 'timeout_s'].includes(k)) throw new ApiError(400, 'invalid_argument', `unknown field '${k}' (allowed: ctxt, args, timeout_s)`);
+  }
+  const out: { ctxt?: Partial<RequestContext>; args?: Record<string, unknown>; timeout_s?: number } = {};
+  if (raw.args !== undefined) {
+    if (!isObject(raw.args)) throw new ApiError(400, 'invalid_argument', 'args must be a JSON object of the method\'s arguments');
+    out.args = raw.args;
+  }
+  if (raw.timeout_s !== undefined) {
+    const t = raw.timeout_s;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new ApiError(400, 'invalid_argument', 'timeout_s must be a number of seconds > 0');
+    out.timeout_s = t;
+  }
+  if (raw.ctxt !== undefined) out.ctxt = checkContext(raw.ctxt);
+  return out;
+}
+
+// The runner does not check the context of a message it creates, but the next cell does: a
+// bad one would be refused there as a malformed envelope. Say so here, naming the field.
+function checkContext(v: unknown): Partial<RequestContext> {
+  if (!isObject(v)) throw new ApiError(400, 'invalid_argument', 'ctxt must be a JSON object');
+  const bad = (field: string, what: string) => new ApiError(400, 'invalid_argument', `ctxt.${field} must be ${what}`);
+  for (const f of ['request_id', 'timestamp'] as const) if (v[f] !== undefined && typeof v[f] !== 'string') throw bad(f, 'a string');
+  for (const f of ['user_id', 'project_id'] as const) if (v[f] !== undefined && v[f] !== null && typeof v[f] !== 'string') throw bad(f, 'a string or null');
+  if (v.is_admin !== undefined && typeof v.is_admin !== 'boolean') throw bad('is_admin', 'true or false');
+  if (v.roles !== undefined && !(Array.isArray(v.roles) && v.roles.every((r) => typeof r === 'string'))) throw bad('roles', 'a list of strings');
+  if (v.read_deleted !== undefined && !['no', 'yes', 'only'].includes(v.read_deleted as string)) throw bad('read_deleted', "'no', 'yes' or 'only'");
+  return v as Partial<RequestContext>;
+}
+
+/** `?vm_state=stopped&host=h1`: keeps instances whose field equals each given value. */
+function filterInstances(list: readonly Instance[], query: URLSearchParams): readonly Instance[] {
+  const filters = [...query.entries()];
+  if (filters.length === 0) return list;
+  return list.filter((i) => filters.every(([k, v]) => String((i as unknown as Record<string, unknown>)[k] ?? '') === v));
+}
+
+function allow(verb: string, verbs: readonly string[]): void {
+  if (!verbs.includes(verb)) {
+    throw new ApiError(405, 'method_not_allowed', `${verb} is not allowed here; use ${verbs.join(' or ')}`, { allow: verbs.join(', ') });
+  }
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new ApiError(400, 'invalid_argument', `malformed path segment '${s}'`);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `request body exceeds ${limit} bytes`, { connection: 'close' });
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop buffering but keep draining, so the client can read our 413.
+        req.removeAllListeners('data');
+        req.resume();
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The HTTP status of an error code. */
+export function statusForCode(code: string): number {
+  switch (code) {
+    case 'invalid_argument':
+    case 'routing_inconsistency':
+      return 400;
+    case 'unauthenticated':
+      return 401;
+    case 'unknown_method':
+    case 'not_found':
+      return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'payload_too_large':
+      return 413;
+    case 'aborted':
+      return 499;
+    case 'unavailable':
+      return 503;
+    case 'timeout':
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(res.req?.method === 'HEAD' ? undefined : text);
+}
+
+function sendError(res: ServerResponse, e: ApiError): void {
+  const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+  sendJson(res, e.status, body, e.headers);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

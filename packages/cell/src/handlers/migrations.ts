@@ -1,0 +1,12 @@
+/**
+ * get_migrations (reference section 4): `compute_api.get_migrations(filters)` over this
+ * cell's migration records. Targeted or broadcast is decided by core from `cell_name`.
+ */
+import type { CellHandlers } from '@cellwire/core';
+import type { Env } from './context.js';
+
+export function migrationHandlers(env: Env): Pick<CellHandlers, 'getMigrations'> {
+  return {
+    getMigrations: (_ctx, { filters }) => env.store.migrations.list(filters),
+  };
+}

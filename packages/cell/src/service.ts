@@ -1,0 +1,442 @@
+/**
+ * One running cell (DESIGN.md section 7): its store and reference handlers, a message runner
+ * linked to every parent and child through the transport each URL's scheme names, listeners
+ * on every `listen` URL (the first http(s) one also serving the HTTP API), and the periodic
+ * report of capabilities and capacities to its parents.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  MessageRunner,
+  adminContext,
+  consoleLogger,
+  defaultErrorRegistry,
+  transportFor,
+  type Link,
+  type Listener,
+  type Logger,
+  type Side,
+  type Transport,
+} from '@cellwire/core';
+import { MemoryNetwork } from '@cellwire/transport-memory';
+import { createHttpTransport, type HttpLink } from '@cellwire/transport-http';
+import { createAmqpTransport, type AmqpTransport } from '@cellwire/transport-amqp';
+import type { Capabilities, Capacities, Instance } from '@cellwire/schema';
+import { createApiHandler, type InstanceSource } from './api.js';
+import { schemeFamily, type CellConfig, type NeighbourSpec } from './config.js';
+import { computeCapacities, createHandlers, openStore, registerComputeErrors, seedHosts, type Store } from './compute.js';
+
+export interface CellServiceOptions {
+  /** The in-process network for `memory://` URLs; share one to run a tree in one process. */
+  readonly network?: MemoryNetwork;
+  /** Where the service and its runner log (default: stderr, from the config's `log_level`). */
+  readonly logger?: Logger;
+  /** Transports to use instead of the built-in ones for their schemes (tests, custom networks). */
+  readonly transports?: readonly Transport[];
+  /** Wraps each link to a neighbour, e.g. to trace every message (the demo does). */
+  readonly wrapLink?: (link: Link, info: { readonly from: string; readonly to: string; readonly side: Side }) => Link;
+  /** Tell parents and ask children at start (default true). Off, call `announce()` yourself. */
+  readonly announce?: boolean;
+  /** Clock of the handlers (tests). */
+  readonly now?: () => Date;
+}
+
+/** A neighbour as `GET /v1/state` shows it. */
+export interface NeighbourView {
+  readonly name: string;
+  /** Its URLs, passwords hidden. */
+  readonly urls: readonly string[];
+  readonly transport: 'memory' | 'http' | 'amqp';
+  /** When it last reported its capabilities or capacities (ISO time), or null. */
+  readonly last_seen: string | null;
+  /** Children only: silent for longer than `mute_child_interval_s`. */
+  readonly mute?: boolean;
+  readonly capabilities: Capabilities;
+  readonly capacities: Capacities;
+}
+
+/** The body of `GET /v1/state`. */
+export interface CellStateView {
+  readonly name: string;
+  readonly is_top: boolean;
+  /** Where the HTTP API of this cell answers, when it has one. */
+  readonly api_url: string | null;
+  readonly listen: readonly string[];
+  readonly parents: readonly NeighbourView[];
+  readonly children: readonly NeighbourView[];
+  /** Ours plus those of children that are not mute. */
+  readonly capabilities: Capabilities;
+  /** Ours plus the sum over children. */
+  readonly capacities: Capacities;
+  /** This cell's own hosts only. */
+  readonly own_capacities: Capacities;
+  readonly mute_children: readonly string[];
+  readonly update_interval_s: number;
+}
+
+/** One link in `GET /v1/health`. */
+export interface LinkHealth {
+  readonly name: string;
+  readonly side: Side;
+  readonly transport: 'memory' | 'http' | 'amqp';
+  /** `ok` (the last send went through), `idle` (nothing sent yet), `failing` (the last send failed), or an AMQP link's `connecting` / `reconnecting` / `closed`. */
+  readonly state: string;
+  readonly sent: number;
+  readonly failed: number;
+  /** HTTP: fanouts that reached only some service instances. */
+  readonly partial?: number;
+  /** The most recent send error, and when it happened (it stays after the link recovers). */
+  readonly last_error?: string;
+  readonly last_error_at?: string;
+  /** When the neighbour last reported its capabilities or capacities. */
+  readonly last_seen: string | null;
+}
+
+/** The body of `GET /v1/health`. */
+export interface CellHealth {
+  /** The cell is running (liveness). */
+  readonly ok: boolean;
+  /** It has finished starting: every listener is up and the first announcements went out. */
+  readonly ready: boolean;
+  readonly name: string;
+  readonly uptime_s: number;
+  readonly links: readonly LinkHealth[];
+  readonly brokers?: readonly unknown[];
+  readonly runner: MessageRunner['stats'] & { readonly pending: number };
+}
+
+/** A running cell. */
+export interface CellService {
+  readonly name: string;
+  readonly config: CellConfig;
+  readonly runner: MessageRunner;
+  readonly store: Store;
+  /** The base URL of the HTTP API (the first http(s) listener), or undefined. */
+  readonly url: string | undefined;
+  /** Every address the cell listens on, as bound (real ports, passwords hidden). */
+  readonly urls: readonly string[];
+  /** Tells parents our capabilities and capacities and asks children for theirs. */
+  announce(): Promise<void>;
+  state(): CellStateView;
+  health(): CellHealth;
+  /** Stops the timer, listeners, links, transports and the store. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts one cell from a checked config.
+ *
+ * @example
+ * const cell = await startCellService(loadConfig('api-cell.json'));
+ * console.log(`api-cell ready at ${cell.url}`);
+ * process.once('SIGTERM', () => void cell.close());
+ */
+export async function startCellService(config: CellConfig, options: CellServiceOptions = {}): Promise<CellService> {
+  const logger = options.logger ?? consoleLogger(config.name, config.logLevel);
+  const started = Date.now();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    // Reverse order of creation: the timer, listeners, runner, links, transports, store.
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        logger.warn(`while closing: ${(e as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    // A durable cell's first start: make the store's directory (SQLite makes only the file).
+    if (config.store !== ':memory:') mkdirSync(path.dirname(config.store), { recursive: true });
+    const store = openStore(config.store);
+    cleanups.push(() => store.close());
+    if (config.hosts.length > 0) seedHosts(store, [...config.hosts], options.now ? { now: options.now } : {});
+    const capacityOptions = { reservePercent: config.reservePercent, ...(config.flavors ? { flavors: [...config.flavors] } : {}) };
+    const handlers = createHandlers({
+      store,
+      cellName: config.name,
+      ...capacityOptions,
+      logger,
+      ...(options.now ? { now: options.now } : {}),
+      ...(config.schedulerRetries !== undefined || config.schedulerRetryDelayS !== undefined
+        ? {
+            scheduler: {
+              ...(config.schedulerRetries !== undefined ? { retries: config.schedulerRetries } : {}),
+              ...(config.schedulerRetryDelayS !== undefined ? { retryDelayMs: config.schedulerRetryDelayS * 1000 } : {}),
+            },
+          }
+        : {}),
+    });
+    const runner = new MessageRunner({
+      name: config.name,
+      handlers,
+      maxHopCount: config.maxHopCount,
+      callTimeoutMs: config.callTimeoutS * 1000,
+      capabilities: config.capabilities,
+      capacities: () => computeCapacities(store, capacityOptions),
+      muteChildIntervalMs: config.muteChildIntervalS * 1000,
+      // The handlers' errors (InstanceInvalidState, NoValidHost, ...) cross cells as themselves.
+      errors: registerComputeErrors(defaultErrorRegistry()),
+      logger,
+    });
+
+    const transports = buildTransports(config, options, logger);
+    cleanups.push(async () => {
+      await Promise.allSettled(transports.map((t) => t.close()));
+    });
+
+    // Links first, so a message that arrives the moment we listen can be answered.
+    const links = new Map<string, { link: Link; watched: WatchedLink; spec: NeighbourSpec; side: Side }>();
+    for (const [side, list] of [['parent', config.parents], ['child', config.children]] as const) {
+      for (const n of list) {
+        const first = n.urls[0] as string;
+        const link = transportFor(transports, first).connect(
+          { name: n.name, urls: n.urls, ...(n.secret !== undefined ? { secret: n.secret } : {}), ...(n.tls ? { options: { tls: n.tls } } : {}) },
+          { cell: config.name },
+        );
+        cleanups.push(() => link.close());
+        const watched = watchLink(link);
+        links.set(n.name, { link, watched, spec: n, side });
+        runner.addNeighbour(side, n.name, options.wrapLink ? options.wrapLink(watched, { from: config.name, to: n.name, side }) : watched);
+      }
+    }
+
+    // Closed after the listeners (nothing new comes in), before the links: open calls fail
+    // as `unavailable` rather than with the errors of links closing under them.
+    cleanups.push(() => runner.close());
+
+    // State and health read these as they fill in: the API answers from its first request,
+    // while the other listeners and the first announcements are still on their way.
+    const listeners: Listener[] = [];
+    let apiUrl: string | undefined;
+    let ready = false;
+    const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : null);
+    const neighbourView = (side: Side) => (name: string) => {
+      const n = (side === 'parent' ? runner.state.parents : runner.state.children).get(name);
+      const spec = links.get(name)?.spec;
+      const urls = (spec?.urls ?? []).map(redact);
+      return {
+        name,
+        urls,
+        transport: schemeFamily(urls[0] ?? 'memory:'),
+        last_seen: iso(n?.lastSeen ?? 0),
+        ...(side === 'child' && n ? { mute: runner.state.isMute(n) } : {}),
+        capabilities: n?.capabilities ?? {},
+        capacities: n?.capacities ?? {},
+      } satisfies NeighbourView;
+    };
+    const state = (): CellStateView => ({
+      name: config.name,
+      is_top: runner.state.isTop(),
+      api_url: apiUrl ?? null,
+      listen: listeners.flatMap((l) => l.urls).map(redact),
+      parents: [...runner.state.parents.keys()].map(neighbourView('parent')),
+      children: [...runner.state.children.keys()].map(neighbourView('child')),
+      capabilities: runner.state.getOurCapabilities(),
+      capacities: runner.state.getOurCapacities(),
+      own_capacities: runner.state.getOurCapacities(false),
+      mute_children: runner.state.muteChildren(),
+      update_interval_s: config.updateIntervalS,
+    });
+    const health = (): CellHealth => ({
+      ok: !runner.isClosed,
+      ready: ready && !runner.isClosed,
+      name: config.name,
+      uptime_s: Math.round((Date.now() - started) / 1000),
+      links: [...links.entries()].map(([name, { link, watched, side }]) => linkHealth(name, side, link, watched, runner)),
+      ...(transports.some(isAmqp) ? { brokers: transports.filter(isAmqp).flatMap((t) => t.status()) } : {}),
+      runner: { ...runner.stats, pending: runner.pendingCount() },
+    });
+    const api = createApiHandler({ runner, instances: instanceSource(store), state, health, maxBodyBytes: config.maxBodyBytes, logger });
+
+    for (const url of config.listen) {
+      const family = schemeFamily(url);
+      const servesApi = family === 'http' && apiUrl === undefined;
+      const listener = await transportFor(transports, url).listen(
+        {
+          cell: config.name,
+          url,
+          secrets: secretsFor(config, family),
+          options: {
+            ...(family === 'http'
+              ? {
+                  allowUnsigned: config.allowUnsigned,
+                  maxBodyBytes: config.maxBodyBytes,
+                  ...(config.tls ? { tls: config.tls } : {}),
+                  ...(servesApi ? { fallback: api } : {}),
+                }
+              : {}),
+          },
+        },
+        runner.receive,
+      );
+      cleanups.push(() => listener.close());
+      listeners.push(listener);
+      if (servesApi) apiUrl = listener.urls[0];
+    }
+    warnAboutUnreachableSides(config, logger);
+
+    const announce = async () => {
+      const ctxt = adminContext();
+      // Casts: failures are logged by the runner (a neighbour that is not up yet hears from
+      // us on the next tick, or asks us itself when it starts).
+      await Promise.allSettled([
+        runner.invoke('tell_parents_our_capabilities', ctxt, {}),
+        runner.invoke('tell_parents_our_capacities', ctxt, {}),
+        runner.invoke('ask_children_for_capabilities', ctxt, {}),
+        runner.invoke('ask_children_for_capacities', ctxt, {}),
+      ]);
+    };
+    const tick = async () => {
+      const ctxt = adminContext();
+      await Promise.allSettled([runner.invoke('tell_parents_our_capabilities', ctxt, {}), runner.invoke('tell_parents_our_capacities', ctxt, {})]);
+    };
+    const timer = setInterval(() => void tick(), config.updateIntervalS * 1000);
+    // The periodic report must not keep a process alive that has nothing else to do.
+    timer.unref();
+    cleanups.push(() => clearInterval(timer));
+
+    let closing: Promise<void> | undefined;
+    const service: CellService = {
+      name: config.name,
+      config,
+      runner,
+      store,
+      url: apiUrl,
+      urls: listeners.flatMap((l) => l.urls).map(redact),
+      announce,
+      state,
+      health,
+      close: () => (closing ??= closeAll()),
+      [Symbol.asyncDispose]: () => (closing ??= closeAll()),
+    };
+    if (options.announce ?? true) await announce();
+    ready = true;
+    return service;
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+/** The built-in transports for the schemes this config uses, unless the caller gave one. */
+function buildTransports(config: CellConfig, options: CellServiceOptions, logger: Logger): Transport[] {
+  const given = [...(options.transports ?? [])];
+  const families = new Set([...config.listen, ...[...config.parents, ...config.children].flatMap((n) => n.urls)].map(schemeFamily));
+  const have = (scheme: string) => given.some((t) => t.schemes.includes(scheme));
+  const out = [...given];
+  if (families.has('memory') && !have('memory')) out.push((options.network ?? new MemoryNetwork()).transport());
+  if (families.has('http') && !have('http')) out.push(createHttpTransport({ maxBodyBytes: config.maxBodyBytes }));
+  if (families.has('amqp') && !have('amqp')) {
+    out.push(
+      createAmqpTransport({
+        log: (level, message, error) => logger[level](`amqp: ${message}${error instanceof Error ? `: ${error.message}` : ''}`),
+      }),
+    );
+  }
+  return out;
+}
+
+/** Link secrets for the listener of one transport: only neighbours reached over it. */
+function secretsFor(config: CellConfig, family: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of [...config.parents, ...config.children]) {
+    if (n.secret !== undefined && schemeFamily(n.urls[0] as string) === family) out[n.name] = n.secret;
+  }
+  return out;
+}
+
+// A neighbour answers over the transport of its own URL, so we must listen on that
+// transport too: a child reached over AMQP sends its updates to our queues.
+function warnAboutUnreachableSides(config: CellConfig, logger: Logger): void {
+  const listening = new Set(config.listen.map(schemeFamily));
+  for (const n of [...config.parents, ...config.children]) {
+    const family = schemeFamily(n.urls[0] as string);
+    if (!listening.has(family)) {
+      logger.warn(`${n.name} is reached over ${family} but this cell does not listen on ${family}: messages from ${n.name} cannot reach it`);
+    }
+  }
+}
+
+function instanceSource(store: Store): InstanceSource {
+  return {
+    list: () => store.instances.list() as Instance[],
+    get: (uuid) => (store.instances.get(uuid) ?? undefined) as Instance | undefined,
+  };
+}
+
+function isAmqp(t: Transport): t is AmqpTransport {
+  return typeof (t as Partial<AmqpTransport>).status === 'function' && t.schemes.includes('amqp');
+}
+
+/** Counts a link's sends and remembers how the last one went, for `GET /v1/health`. */
+interface WatchedLink extends Link {
+  readonly watch: { sent: number; failed: number; lastOk: number; lastFailure: number; lastError?: string };
+}
+
+function watchLink(link: Link): WatchedLink {
+  const watch: WatchedLink['watch'] = { sent: 0, failed: 0, lastOk: 0, lastFailure: 0 };
+  return {
+    cell: link.cell,
+    watch,
+    send: async (data, options) => {
+      try {
+        const reply = await link.send(data, options);
+        watch.sent++;
+        watch.lastOk = Date.now();
+        return reply;
+      } catch (e) {
+        watch.failed++;
+        watch.lastFailure = Date.now();
+        watch.lastError = (e as Error).message;
+        throw e;
+      }
+    },
+    close: () => link.close(),
+  };
+}
+
+function linkHealth(name: string, side: Side, link: Link, watched: WatchedLink, runner: MessageRunner): LinkHealth {
+  const n = (side === 'parent' ? runner.state.parents : runner.state.children).get(name);
+  const w = watched.watch;
+  const outcome = w.lastOk === 0 && w.lastFailure === 0 ? 'idle' : w.lastFailure > w.lastOk ? 'failing' : 'ok';
+  let transport: LinkHealth['transport'] = 'memory';
+  let state = outcome;
+  let partial: number | undefined;
+  const http = link as Partial<HttpLink>;
+  const amqpState = (link as { state?: unknown }).state;
+  if (typeof http.stats === 'function' && Array.isArray(http.urls)) {
+    transport = 'http';
+    // The HTTP link also counts fanouts that reached only some service instances.
+    partial = http.stats().partial;
+  } else if (typeof amqpState === 'string') {
+    transport = 'amqp';
+    // An AMQP link that is not connected says so, whatever the last send did.
+    if (amqpState !== 'open') state = amqpState;
+  }
+  return {
+    name,
+    side,
+    transport,
+    state,
+    sent: w.sent,
+    failed: w.failed,
+    ...(partial ? { partial } : {}),
+    ...(w.lastError !== undefined ? { last_error: w.lastError, last_error_at: new Date(w.lastFailure).toISOString() } : {}),
+    last_seen: n && n.lastSeen > 0 ? new Date(n.lastSeen).toISOString() : null,
+  };
+}
+
+/** Hides the password of a URL (`amqp://guest:***@host/`). */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The `cellwire` command line, run in-process through runCli: usage errors, config errors,
+ * and serve / call / tree against real cell services on HTTP.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@cellwire/core';
+import type { Capacities } from '@cellwire/schema';
+import { runCli } from '../src/command-line.js';
+import { parseConfig } from '../src/config.js';
+import { startCellService, type CellService } from '../src/service.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cellwire-cli-'));
+
+/** Runs one command line, collecting what it prints. */
+async function cli(args: string[], extra: { env?: Record<string, string>; signal?: AbortSignal } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: extra.env ?? {},
+    ...(extra.signal ? { signal: extra.signal } : {}),
+  });
+  return { code, stdout, stderr };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('usage', () => {
+  it('prints the usage for help and --help', async () => {
+    for (const args of [['help'], ['--help'], ['call', '--help']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: cellwire <command>');
+    }
+  });
+
+  it.each([
+    [[], 'no command given'],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['serve'], 'serve needs --config FILE'],
+    [['serve', '--config'], '--config needs a value'],
+    [['serve', '--conf', 'x.json'], 'unknown option --conf'],
+    [['call', 'http://127.0.0.1:1'], 'expected URL METHOD'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--args', '{nope'], '--args is not JSON'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--args', '[1]'], '--args must be a JSON object'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--timeout', '0'], '--timeout must be a number of seconds > 0'],
+    [['call', 'not-a-url', 'service_get_all'], "'not-a-url' is not a URL"],
+    [['tree'], 'expected URL'],
+    [['demo', 'extra'], 'expected , got extra'],
+  ])('%j exits 2 with a reason and the usage on stderr', async (args, reason) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(reason);
+    expect(r.stderr).toContain('Usage: cellwire');
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 1 when the cell cannot be reached', async () => {
+    const r = await cli(['call', `http://127.0.0.1:${await freePort()}`, 'service_get_all']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/call\/service_get_all/);
+  });
+});
+
+describe('serve', () => {
+  it('refuses a bad config, naming the file and the field', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'a', listen: 'http://127.0.0.1:0', children: [{ name: 'b', url: 'ftp://x' }] }));
+    const r = await cli(['serve', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`cellwire: config error in ${file}: children[0].url: unsupported scheme 'ftp:' (use memory:, http:, https:, amqp:, amqps:)\n`);
+  });
+
+  it('names a missing secret variable', async () => {
+    const file = path.join(dir, 'secret.json');
+    writeFileSync(file, JSON.stringify({ name: 'a', listen: 'http://127.0.0.1:0', children: [{ name: 'b', url: 'http://127.0.0.1:9', secret_env: 'CW_TEST_SECRET' }] }));
+    const r = await cli(['serve', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`config error in ${file}: children[0].secret_env: environment variable CW_TEST_SECRET is not set`);
+  });
+
+  it('serves until stopped, printing one ready line with the API URL', async () => {
+    const file = path.join(dir, 'solo.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'solo',
+        listen: 'http://127.0.0.1:0',
+        hosts: [{ name: 'h1', vcpus: 4, memory_mb: 8192, local_gb: 100 }],
+        log_level: 'error',
+      }),
+    );
+    const stop = new AbortController();
+    let stdout = '';
+    const done = runCli(['serve', '--config', file], { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, signal: stop.signal });
+    const end = Date.now() + 10_000;
+    while (!stdout.includes('ready') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const m = /^cellwire: cell solo ready, HTTP API at (http:\/\/127\.0\.0\.1:\d+); listening on http:\/\/127\.0\.0\.1:\d+\n$/.exec(stdout);
+    expect(m, stdout).not.toBeNull();
+    const url = m?.[1] as string;
+    const r = await cli(['call', url, 'service_get_all']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ cell_name: 'solo', failure: false });
+    expect(list[0].value.map((s: { host: string }) => s.host)).toContain('h1');
+    stop.abort();
+    expect(await done).toBe(0);
+  });
+});
+
+describe('call and tree against an HTTP tree', () => {
+  const cells: CellService[] = [];
+  let topUrl: string;
+
+  beforeAll(async () => {
+    const [pTop, pMid, pLeaf] = [await freePort(), await freePort(), await freePort()];
+    const env = { S1: 'top-mid-secret', S2: 'mid-leaf-secret' };
+    const url = (p: number) => `http://127.0.0.1:${p}`;
+    const host = (name: string, memory_mb: number) => ({ name, vcpus: 8, memory_mb, local_gb: 100 });
+    const configs = [
+      { name: 'top', listen: url(pTop), children: [{ name: 'mid', url: url(pMid), secret_env: 'S1' }], hosts: [host('top-h1', 4096)] },
+      {
+        name: 'mid',
+        listen: url(pMid),
+        parents: [{ name: 'top', url: url(pTop), secret_env: 'S1' }],
+        children: [{ name: 'leaf', url: url(pLeaf), secret_env: 'S2' }],
+        hosts: [host('mid-h1', 8192)],
+      },
+      { name: 'leaf', listen: url(pLeaf), parents: [{ name: 'mid', url: url(pMid), secret_env: 'S2' }], hosts: [host('leaf-h1', 16384)] },
+    ];
+    for (const c of configs) cells.push(await startCellService(parseConfig({ ...c, log_level: 'error' }, { env }), { logger: silentLogger }));
+    topUrl = cells[0]?.url as string;
+    // The leaf was last to start: its report is what completes the top's view.
+    const ram = (c: Capacities) => c.ram_free?.total_mb ?? 0;
+    const settled = () => ram((cells[0] as CellService).state().capacities) === cells.reduce((n, c) => n + ram(c.state().own_capacities), 0);
+    const end = Date.now() + 10_000;
+    while (!settled() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(settled()).toBe(true);
+  });
+
+  afterAll(async () => {
+    await Promise.all(cells.map((c) => c.close()));
+  });
+
+  it('prints a targeted Response and exits 0', async () => {
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid!leaf","host_name":"leaf-h1"}', '--timeout', '5']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ cell_name: 'top!mid!leaf', failure: false, value: { host: 'leaf-h1' } });
+  });
+
+  it('prints a failure Response, and exits 1 with the error on stderr', async () => {
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!nowhere","host_name":"x"}']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ failure: true, value: { class: 'CellRoutingInconsistency' } });
+    expect(r.stderr).toContain('failed: Inconsistency in cell routing');
+  });
+
+  it('exits 1 on an HTTP error with its message', async () => {
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid"}']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^cellwire: invalid arguments for service_get_by_compute_host: .*host_name.* \(HTTP 400, invalid_argument\)\n$/);
+  });
+
+  it('passes --ctxt on to the handlers', async () => {
+    const r = await cli(['call', topUrl, 'service_get_all', '--ctxt', '{"user_id":"alice","project_id":"p1","roles":["reader"]}']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { cell_name: string }) => x.cell_name)).toEqual(['top!mid!leaf', 'top!mid', 'top']);
+  });
+
+  it('draws the tree with capacities, asking each HTTP child for its own state', async () => {
+    const r = await cli(['tree', topUrl]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^top\s+ram \d+ MB free/);
+    expect(lines[1]).toMatch(/^└── mid\s+ram \d+ MB free/);
+    expect(lines[2]).toMatch(/^ {4}└── leaf\s+ram \d+ MB free/);
+    const total = (line: string) => Number(/ram (\d+) MB/.exec(line)?.[1]);
+    expect(total(lines[0] as string)).toBeGreaterThan(total(lines[1] as string));
+    expect(total(lines[1] as string)).toBeGreaterThan(total(lines[2] as string));
+  });
+});
