@@ -7,6 +7,7 @@ import type { Envelope } from '@cellwire/schema';
 import { InvalidArgument, UnknownMethod } from './cell-errors.js';
 import { dispatchTable } from './gen/dispatch.js';
 import { wireEnvelope } from './gen/validators.js';
+import { jsonProblem } from './json-value.js';
 import { describeValidation, type MethodEntry, type ValidateFunction } from './method-entry.js';
 
 const validateEnvelope = wireEnvelope as ValidateFunction;
@@ -16,13 +17,18 @@ export function encodeEnvelope(env: Envelope): string {
   return JSON.stringify(env);
 }
 
-/** Parses and checks one envelope. Method arguments are checked later, by the cell that runs them. */
-export function decodeEnvelope(text: string): Envelope {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidArgument(`message is not JSON: ${(e as Error).message}`);
+/**
+ * Parses and checks one envelope. Method arguments are checked later, by the cell that runs
+ * them. `parsed` is `text` already parsed by the transport, if it did (see Inbound.json).
+ */
+export function decodeEnvelope(text: string, parsed?: unknown): Envelope {
+  let value: unknown = parsed;
+  if (value === undefined) {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new InvalidArgument(`message is not JSON: ${(e as Error).message}`);
+    }
   }
   if (!validateEnvelope(value)) throw new InvalidArgument(`malformed envelope: ${describeValidation(validateEnvelope, 'message')}`);
   const env = value as Envelope;
@@ -51,4 +57,14 @@ export function entryFor(env: Pick<Envelope, 'method_name' | 'message_type'>): M
 /** Checks a method's arguments against its generated validator. */
 export function checkArgs(entry: Pick<MethodEntry, 'wire' | 'validate'>, args: unknown): void {
   if (!entry.validate(args)) throw new InvalidArgument(`invalid arguments for ${entry.wire}: ${describeValidation(entry.validate, 'args')}`);
+}
+
+/**
+ * Checks arguments a caller handed to this cell: the generated validator, and that they are
+ * JSON all the way down (the validators trust `JsonValue` positions, see json-value.ts).
+ */
+export function checkCallerArgs(entry: Pick<MethodEntry, 'wire' | 'validate'>, args: unknown): void {
+  checkArgs(entry, args);
+  const problem = jsonProblem(args);
+  if (problem) throw new InvalidArgument(`invalid arguments for ${entry.wire}: ${problem}`);
 }

@@ -1,9 +1,17 @@
 /**
  * Remembers message keys for a while so that a redelivered message is not run twice.
- * Keys are inserted in time order, so expiry only ever looks at the oldest entries.
+ *
+ * Keys sit in a Map (membership) and in a queue in arrival order (expiry). Expiry pops the
+ * queue from its head, so each message costs O(1). (Iterating the Map itself from its oldest
+ * entry, as before, had to step over every entry deleted since V8 last compacted the table:
+ * once the window was full, tens of thousands of holes per message.)
  */
 export class DedupeWindow {
   private readonly seen = new Map<string, number>();
+  /** Keys and their expiry times in insertion order, from `head` on. */
+  private keys: string[] = [];
+  private untils: number[] = [];
+  private head = 0;
 
   constructor(
     private readonly windowMs = 5 * 60_000,
@@ -14,7 +22,10 @@ export class DedupeWindow {
   firstSeen(key: string, now = Date.now()): boolean {
     this.expire(now);
     if (this.seen.has(key)) return false;
-    this.seen.set(key, now + this.windowMs);
+    const until = now + this.windowMs;
+    this.seen.set(key, until);
+    this.keys.push(key);
+    this.untils.push(until);
     return true;
   }
 
@@ -28,9 +39,22 @@ export class DedupeWindow {
   }
 
   private expire(now: number): void {
-    for (const [key, until] of this.seen) {
+    const keys = this.keys;
+    const untils = this.untils;
+    let head = this.head;
+    while (head < keys.length) {
+      const until = untils[head] as number;
       if (until > now && this.seen.size <= this.maxEntries) break;
-      this.seen.delete(key);
+      const key = keys[head] as string;
+      // A forgotten key may have been seen again since: only its own entry expires it.
+      if (this.seen.get(key) === until) this.seen.delete(key);
+      head++;
     }
+    if (head > 1024 && head * 2 > keys.length) {
+      this.keys = keys.slice(head);
+      this.untils = untils.slice(head);
+      head = 0;
+    }
+    this.head = head;
   }
 }

@@ -19,8 +19,12 @@ export function reversePath(path: string): string {
  * `neighbourOnly` just ourselves and the neighbour we got the message from.
  */
 export function responseCellNameFromPath(routingPath: string, neighbourOnly = false): string {
-  const parts = routingPath.split(PATH_CELL_SEP).reverse();
-  return (neighbourOnly ? parts.slice(0, 2) : parts).join(PATH_CELL_SEP);
+  const last = routingPath.lastIndexOf(PATH_CELL_SEP);
+  if (last < 0) return routingPath;
+  const before = routingPath.lastIndexOf(PATH_CELL_SEP, last - 1);
+  // One hop (`a!b` -> `b!a`), or only the last two cells wanted: no split and join.
+  if (before < 0 || neighbourOnly) return `${routingPath.slice(last + 1)}${PATH_CELL_SEP}${routingPath.slice(before + 1, last)}`;
+  return routingPath.split(PATH_CELL_SEP).reverse().join(PATH_CELL_SEP);
 }
 
 /** Appends one cell to a path (the empty path becomes the name). */
@@ -36,8 +40,15 @@ export function lastCell(path: string): string {
 
 /** The cell before the last one on a path (the neighbour a message came from), or undefined at the origin. */
 export function previousCell(path: string): string | undefined {
-  const parts = path.split(PATH_CELL_SEP);
-  return parts.length < 2 ? undefined : parts[parts.length - 2];
+  const last = path.lastIndexOf(PATH_CELL_SEP);
+  if (last < 0) return undefined;
+  return path.slice(path.lastIndexOf(PATH_CELL_SEP, last - 1) + 1, last);
+}
+
+/** The first name of a path. */
+export function firstCell(path: string): string {
+  const i = path.indexOf(PATH_CELL_SEP);
+  return i < 0 ? path : path.slice(0, i);
 }
 
 function countSeps(s: string): number {

@@ -14,18 +14,18 @@ import {
   InvalidArgument,
   UnknownMethod,
 } from './cell-errors.js';
-import { checkArgs, decodeEnvelope, encodeEnvelope, entryFor } from './codec.js';
+import { checkArgs, checkCallerArgs, decodeEnvelope, encodeEnvelope, entryFor } from './codec.js';
 import { hopWaitUntil, resolveDeadline, type CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
 import { CellwireError } from './errors.js';
 import { dispatchTable, methodSpecs, type CellHandlers } from './gen/dispatch.js';
 import * as validators from './gen/validators.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { describeValidation, type HandlerContext, type MethodSpec, type ValidateFunction } from './method-entry.js';
+import type { HandlerContext, MethodSpec, ValidateFunction } from './method-entry.js';
 import { NeighbourState, type Neighbour, type NeighbourStateOptions } from './neighbours.js';
 import { defaultErrorRegistry, type ErrorRegistry } from './remote-error.js';
 import { Response } from './response.js';
-import { appendHop, nextHopName, PATH_CELL_SEP, previousCell, responseCellNameFromPath } from './routing.js';
+import { appendHop, firstCell, nextHopName, PATH_CELL_SEP, previousCell, responseCellNameFromPath } from './routing.js';
 import type { Inbound } from './transport.js';
 
 /** Anything that can run a method by wire name: what generated client stubs call. */
@@ -195,7 +195,7 @@ export class MessageRunner implements Invoker {
     const deadline = resolveDeadline(options, this.callTimeoutMs);
     if (typeof spec.target === 'object' && 'neighbours' in spec.target) {
       const validate = (validators as unknown as Record<string, ValidateFunction | undefined>)[method];
-      if (validate && !validate(args)) throw new InvalidArgument(`invalid arguments for ${method}: ${describeValidation(validate, 'args')}`);
+      if (validate) checkCallerArgs({ wire: method, validate }, args);
       return this.sendToNeighbours(spec, spec.target.neighbours, ctxt, deadline, options);
     }
     const target = spec.target === 'none' ? undefined : targetOf(spec.target.arg, kwargs);
@@ -214,7 +214,9 @@ export class MessageRunner implements Invoker {
         }
         throw new CellRoutingInconsistency('No cell given in routing path.', { cell: this.name });
       }
-      const r = await this.targeted(spec.sends ?? method, ctxt, kwargs, { ...route, target }, { ...options, deadline });
+      const env = this.newEnvelope('targeted', spec.sends ?? method, ctxt, kwargs, route, deadline, options);
+      env.target_cell = target;
+      const r = await this.startTargeted(env, deadline, options.signal);
       return spec.kind === 'targeted_or_broadcast' && r !== undefined ? [r] : r;
     }
     const runLocally = flag(spec.runLocally ?? true, kwargs);
@@ -237,10 +239,8 @@ export class MessageRunner implements Invoker {
     options: CallOptions = {},
   ): Promise<Response | undefined> {
     const deadline = resolveDeadline(options, this.callTimeoutMs);
-    const env: Envelope = {
-      ...this.newEnvelope('targeted', method, ctxt, args, route, deadline, options),
-      target_cell: route.target,
-    };
+    const env = this.newEnvelope('targeted', method, ctxt, args, route, deadline, options);
+    env.target_cell = route.target;
     return this.startTargeted(env, deadline, options.signal);
   }
 
@@ -257,7 +257,8 @@ export class MessageRunner implements Invoker {
   ): Promise<Response[] | undefined> {
     const deadline = resolveDeadline(options, this.callTimeoutMs);
     const runLocally = route.runLocally ?? true;
-    const env: Envelope = { ...this.newEnvelope('broadcast', method, ctxt, args, route, deadline, options), run_locally: runLocally };
+    const env = this.newEnvelope('broadcast', method, ctxt, args, route, deadline, options);
+    env.run_locally = runLocally;
     return this.startBroadcast(env, runLocally, deadline, options.signal);
   }
 
@@ -271,7 +272,7 @@ export class MessageRunner implements Invoker {
     options: CallOptions,
   ): Envelope {
     const entry = entryFor({ method_name: method, message_type: type });
-    checkArgs(entry, args);
+    checkCallerArgs(entry, args);
     return {
       message_type: type,
       ctxt,
@@ -291,25 +292,24 @@ export class MessageRunner implements Invoker {
 
   private startTargeted(env: Envelope, deadline: number, signal: AbortSignal | undefined): Promise<Response | undefined> {
     this.arrive(env);
-    this.dedupe.firstSeen(env.uuid);
-    const meta: Meta = { deadline, origin: true, ...(signal ? { signal } : {}) };
+    // Not remembered in the dedupe window: a targeted message follows its path away from
+    // the origin and never comes back to it (broadcasts, which can, are remembered).
+    const meta: Meta = signal ? { deadline, origin: true, signal } : { deadline, origin: true };
     if (!env.need_response) return this.processTargeted(env, meta).then(() => undefined);
     return new Promise<Response>((resolve, reject) => {
       const uuid = env.uuid;
       const target = env.target_cell ?? '';
-      const onAbort = () => this.settleWaiter(uuid, waiter, () => reject(abortError(signal)));
       const timer = setTimeout(
         () => this.settleWaiter(uuid, waiter, () => reject(new CellTimeout(target, { cell: target }))),
         Math.max(0, deadline - Date.now()),
       );
-      const waiter: Waiter = {
-        target,
-        resolve,
-        reject,
-        timer,
-        dispose: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      let dispose = noop;
+      if (signal) {
+        const onAbort = () => this.settleWaiter(uuid, waiter, () => reject(abortError(signal)));
+        signal.addEventListener('abort', onAbort, { once: true });
+        dispose = () => signal.removeEventListener('abort', onAbort);
+      }
+      const waiter: Waiter = { target, resolve, reject, timer, dispose };
       this.waiters.set(uuid, waiter);
       void this.processTargeted(env, meta);
     });
@@ -381,7 +381,7 @@ export class MessageRunner implements Invoker {
     this.stats.received++;
     let env: Envelope;
     try {
-      env = decodeEnvelope(inbound.data);
+      env = decodeEnvelope(inbound.data, inbound.json);
     } catch (e) {
       this.stats.invalid++;
       const err = e instanceof CellwireError ? e : new InvalidArgument(String(e));
@@ -511,7 +511,8 @@ export class MessageRunner implements Invoker {
     }
     this.stats.received++;
     this.arrive(decoded);
-    if (!this.dedupe.firstSeen(decoded.uuid)) return;
+    // No dedupe here: a reply on the exchange arrives once (the transport settles a send
+    // once), so remembering its uuid would only cost a Map entry per call.
     return this.routeResponse(decoded);
   }
 
@@ -658,22 +659,7 @@ export class MessageRunner implements Invoker {
   }
 
   private handlerContext(env: Envelope, meta: Meta): HandlerContext {
-    let signal: AbortSignal | undefined;
-    // The signal is made only when a handler asks for it: most never do.
-    return {
-      ctxt: env.ctxt,
-      routingPath: env.routing_path,
-      needResponse: env.need_response,
-      uuid: env.uuid,
-      runner: this,
-      deadline: meta.deadline,
-      get signal() {
-        signal ??= AbortSignal.timeout(Math.max(0, meta.deadline - Date.now()));
-        return signal;
-      },
-      traceparent: env.traceparent,
-      message: env,
-    };
+    return new LocalContext(env, meta.deadline, this);
   }
 
   /** The neighbour-state methods core answers itself (reference 1.3 and section 4). */
@@ -751,11 +737,11 @@ export class MessageRunner implements Invoker {
       max_hop_count: env.max_hop_count,
       target_cell: responseCellNameFromPath(env.routing_path, neighbourOnly),
       response_uuid: env.uuid,
-      ...(env.deadline !== undefined ? { deadline: env.deadline } : {}),
-      ...(env.traceparent !== undefined ? { traceparent: env.traceparent } : {}),
     };
+    if (env.deadline !== undefined) res.deadline = env.deadline;
+    if (env.traceparent !== undefined) res.traceparent = env.traceparent;
     this.arrive(res);
-    this.dedupe.firstSeen(res.uuid);
+    // Not remembered in the dedupe window: a response made here never comes back here.
     void this.routeResponse(res);
   }
 
@@ -771,7 +757,7 @@ export class MessageRunner implements Invoker {
     }
     const responses = (res.method_kwargs.responses ?? []) as unknown as WireResponse[];
     const responseUuid = res.response_uuid ?? '';
-    if (next === null) return this.deliver(responseUuid, responses, res.routing_path.split(PATH_CELL_SEP)[0] ?? '');
+    if (next === null) return this.deliver(responseUuid, responses, firstCell(res.routing_path));
     const neighbour = this.neighbourFor(res, next);
     if (!neighbour) {
       this.logger.error(`cannot route a response to ${target}: ${next} is not a neighbour of ${this.name}`);
@@ -827,6 +813,36 @@ export class MessageRunner implements Invoker {
   }
 }
 
+const noop = (): void => undefined;
+
+/** What a handler gets: a plain class, so that making one per message allocates one object. */
+class LocalContext implements HandlerContext {
+  readonly ctxt: RequestContext;
+  readonly routingPath: string;
+  readonly needResponse: boolean;
+  readonly uuid: string;
+  readonly traceparent: string | undefined;
+  private signalValue: AbortSignal | undefined;
+
+  constructor(
+    readonly message: Envelope,
+    readonly deadline: number,
+    readonly runner: MessageRunner,
+  ) {
+    this.ctxt = message.ctxt;
+    this.routingPath = message.routing_path;
+    this.needResponse = message.need_response;
+    this.uuid = message.uuid;
+    this.traceparent = message.traceparent;
+  }
+
+  /** Made only when a handler asks for it: most never do. */
+  get signal(): AbortSignal {
+    this.signalValue ??= AbortSignal.timeout(Math.max(0, this.deadline - Date.now()));
+    return this.signalValue;
+  }
+}
+
 /** A targeted call that timed out anywhere on its path rejects, rather than resolving with a failure. */
 function isTimeout(r: Response): boolean {
   return r.failure && r.value instanceof CellwireError && r.value.code === 'timeout';
@@ -840,10 +856,15 @@ function flag(spec: boolean | { arg: string; negate?: boolean; default: boolean 
   return spec.negate ? !v : v;
 }
 
+// Argument paths of the specs, split once.
+const argPaths = new Map<string, readonly string[]>();
+
 /** `cell_name` or a dotted path such as `instance.cell_name`. */
 function targetOf(argPath: string, args: Record<string, unknown>): string | undefined {
+  let parts = argPaths.get(argPath);
+  if (!parts) argPaths.set(argPath, (parts = argPath.split('.')));
   let v: unknown = args;
-  for (const part of argPath.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  for (const part of parts) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
@@ -862,8 +883,20 @@ function abortError(signal: AbortSignal | undefined): CellwireError {
   return new CellwireError('aborted', reason);
 }
 
+// Random bytes for trace ids, drawn in batches: one randomBytes call per 256 messages
+// instead of one (a synchronous trip to the CSPRNG) per message.
+const TRACE_BYTES = 24;
+const TRACE_POOL = TRACE_BYTES * 256;
+let tracePool = Buffer.alloc(0);
+let traceOffset = TRACE_POOL;
+
 /** A new W3C traceparent: version 00, random trace and span ids, sampled. */
 export function newTraceparent(): string {
-  const b = randomBytes(24).toString('hex');
+  if (traceOffset + TRACE_BYTES > tracePool.length) {
+    tracePool = randomBytes(TRACE_POOL);
+    traceOffset = 0;
+  }
+  const b = tracePool.toString('hex', traceOffset, traceOffset + TRACE_BYTES);
+  traceOffset += TRACE_BYTES;
   return `00-${b.slice(0, 32)}-${b.slice(32, 48)}-01`;
 }

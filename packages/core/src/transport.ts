@@ -16,6 +16,12 @@ export type MessageType = 'targeted' | 'broadcast' | 'response';
 export interface Inbound {
   /** The envelope, JSON text. */
   readonly data: string;
+  /**
+   * `data` already parsed, when the transport had to parse it anyway (the HTTP listener
+   * checks that a body is a JSON object before it hands it on): the runner then does not
+   * parse it a second time. Must be a fresh value, owned by the receiver.
+   */
+  readonly json?: unknown;
   /** The neighbour that sent it, when the transport knows (authenticated link, memory). */
   readonly from?: string;
   /**

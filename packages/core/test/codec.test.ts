@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '@cellwire/schema';
 import { InvalidArgument, UnknownMethod, decodeEnvelope, encodeEnvelope, makeContext } from '../src/index.js';
-import { entryFor, checkArgs } from '../src/codec.js';
+import { entryFor, checkArgs, checkCallerArgs } from '../src/codec.js';
 
 const base = (): Envelope => ({
   message_type: 'targeted',
@@ -58,5 +58,17 @@ describe('envelope codec', () => {
     expect(() => checkArgs(entry, { cell_name: 'a', host_name: 'h' })).not.toThrow();
     expect(() => checkArgs(entry, { cell_name: 'a' })).toThrow(/must have required property 'host_name'/);
     expect(() => checkArgs(entry, { cell_name: 'a', host_name: 7 })).toThrow(/args.host_name must be string/);
+  });
+
+  it('takes JsonValue positions as they come off the wire, and checks a caller\'s objects for JSON at the origin', () => {
+    const entry = entryFor({ method_name: 'run_compute_api_method', message_type: 'targeted' });
+    const args = (x: unknown) => ({ cell_name: 'a!b', call: true, method_info: { method: 'start', method_args: ['u1', x], method_kwargs: {} } });
+    expect(() => checkCallerArgs(entry, args({ deep: [1, 'two', null, { ok: true }] }))).not.toThrow();
+    expect(() => checkCallerArgs(entry, args({ skipped: undefined }))).not.toThrow();
+    expect(() => checkCallerArgs(entry, args({ f: () => 1 }))).toThrow(/args.method_info.method_args.1.f is not JSON \(function\)/);
+    expect(() => checkCallerArgs(entry, args([1, Number.NaN]))).toThrow(/method_args.1.1 must be a finite number/);
+    expect(() => checkCallerArgs(entry, args([undefined]))).toThrow(/method_args.1.0 is not JSON \(undefined\)/);
+    // The typed parts are still the validator's: a wrong type is refused with its path.
+    expect(() => checkCallerArgs(entry, { ...args(1), call: 'yes' })).toThrow(/args.call must be boolean/);
   });
 });

@@ -53,6 +53,17 @@ describe('dedupe window', () => {
     for (let i = 0; i < 1000; i++) d.firstSeen(`k${i}`, 0);
     expect(d.size).toBeLessThanOrEqual(101);
   });
+
+  it('expires in arrival order; a forgotten key seen again keeps its new time', () => {
+    const d = new DedupeWindow(1000);
+    d.firstSeen('a', 0);
+    d.forget('a');
+    expect(d.firstSeen('a', 500)).toBe(true);
+    // The first entry of 'a' (until 1000) expires; its second (until 1500) does not.
+    expect(d.firstSeen('b', 1200)).toBe(true);
+    expect(d.firstSeen('a', 1300)).toBe(false);
+    expect(d.firstSeen('a', 1501)).toBe(true);
+  });
 });
 
 describe('deadlines', () => {

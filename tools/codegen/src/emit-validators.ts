@@ -21,6 +21,23 @@ export function createAjv(): InstanceType<typeof AjvImport> {
   });
 }
 
+/** The schema type that stands for "any JSON value" (`JsonValue` in the schema's types). */
+export const JSON_VALUE = 'JsonValue';
+
+/**
+ * The validators check data that is JSON already (a cell validates what `JSON.parse` gave
+ * it), so the `JsonValue` definition compiles to "anything": every JSON value is one. Its
+ * published form (an `anyOf` over arrays, objects and scalars, recursive) compiled by ajv
+ * allocates two error objects per scalar and a path string per node, on every message.
+ * Caller objects, which need not be JSON, are checked by core's `jsonProblem` walk at the
+ * origin. The JSON Schemas in schemas/ keep the full definition.
+ */
+function relaxJsonValue(definitions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const def = definitions?.[JSON_VALUE] as { description?: unknown } | undefined;
+  if (!definitions || !def) return definitions;
+  return { ...definitions, [JSON_VALUE]: def.description === undefined ? {} : { description: def.description } };
+}
+
 /**
  * `schemas` are the per-method files; each export, named by the wire name, validates that
  * method's `args`. `wire` are the envelope and response schemas, exported as `wireEnvelope`...
@@ -36,11 +53,12 @@ export function emitValidators(schemas: ReadonlyMap<string, JsonSchema>, wire: R
     properties[wireName] = (schema.properties as { args: unknown }).args;
   }
   const ajv = createAjv();
-  ajv.addSchema({ $id: BUNDLE, type: 'object', properties, definitions });
+  ajv.addSchema({ $id: BUNDLE, type: 'object', properties, definitions: relaxJsonValue(definitions) });
   const refs: Record<string, string> = {};
   for (const wireName of schemas.keys()) refs[wireName] = `${BUNDLE}#/properties/${wireName}`;
   for (const [stem, schema] of wire) {
-    ajv.addSchema(schema);
+    const definitions = relaxJsonValue(schema.definitions as Record<string, unknown> | undefined);
+    ajv.addSchema(definitions ? { ...schema, definitions } : schema);
     refs[`wire${pascal(stem)}`] = String(schema.$id);
   }
   const toCode = (standaloneCode as unknown as { default?: typeof standaloneCode }).default ?? standaloneCode;

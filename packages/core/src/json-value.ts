@@ -1,0 +1,60 @@
+/**
+ * Is a caller's object JSON? The generated validators take `JsonValue` positions on trust,
+ * since what a cell receives comes out of JSON.parse. Objects handed to a client at the
+ * origin need not be JSON, so they are walked once here: no allocation unless it fails.
+ */
+
+const MAX_DEPTH = 256;
+
+/** Where `value` is not JSON (`args.method_info.method_args.1.x is not JSON: function`), or undefined when it is. */
+export function jsonProblem(value: unknown, what = 'args'): string | undefined {
+  return isJson(value, 0) ? undefined : (findProblem(value, what, 0) ?? `${what} is not JSON`);
+}
+
+// Object properties may be undefined (JSON.stringify drops them; the validators treat them
+// as absent), array items may not (they would become null).
+function isJson(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (v === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        const x = o[k];
+        if (x !== undefined && !isJson(x, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function findProblem(v: unknown, path: string, depth: number): string | undefined {
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${path} must be a finite number`;
+  if (typeof v !== 'object' || v === null) return isJson(v, depth) ? undefined : `${path} is not JSON (${typeof v})`;
+  if (depth >= MAX_DEPTH) return `${path} is nested too deeply (or circular)`;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = v[i] === undefined ? `${path}.${i} is not JSON (undefined)` : findProblem(v[i], `${path}.${i}`, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    const p = x === undefined ? undefined : findProblem(x, `${path}.${k}`, depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
