@@ -7,6 +7,7 @@
  * opens, when it is lost, and when an attempt fails; each user (the publisher, each
  * listener) rebuilds its own channels on `opened`.
  */
+import type { Writable } from 'node:stream';
 import { connect, type ChannelModel } from 'amqplib';
 import type { ResolvedOptions } from './options.js';
 import { parseBrokerUrl, type BrokerUrl } from './url.js';
@@ -156,6 +157,7 @@ export class ReconnectingConnection {
   }
 
   private onOpen(model: ChannelModel): void {
+    coalesceWrites(model);
     this.current = model;
     this.stateValue = 'open';
     this.blockedReason = undefined;
@@ -202,6 +204,32 @@ export class ReconnectingConnection {
       this.options.log('error', 'connection user failed', err);
     }
   }
+}
+
+/**
+ * amqplib writes every frame group (a publish, an ack) to the socket on its own: one
+ * synchronous write syscall each, the largest single cost of a call here (~30 % of a
+ * process's CPU, measured with --cpu-prof). Corking the socket on the first write of a
+ * synchronous run and uncorking on the next tick sends what that run wrote (a burst of
+ * publishes and acks) in one writev. Ordering and backpressure are the socket's own.
+ */
+function coalesceWrites(model: ChannelModel): void {
+  const socket = (model as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+  if (!socket || typeof socket.cork !== 'function' || typeof socket.uncork !== 'function') return;
+  const write = socket.write;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: Writable, ...args: unknown[]) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(flush);
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as Writable['write'];
 }
 
 export function asError(e: unknown): Error {

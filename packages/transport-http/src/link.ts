@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 import { CellwireError, type Link, type NeighbourConfig, type SendOptions } from '@cellwire/core';
 import { optionalPositiveInt, type HttpTransportOptions } from './options.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, HEADERS, messagePath } from './protocol.js';
-import { signMessage } from './signature.js';
+import { hmacKey, signMessage } from './signature.js';
 import { errorFromAnswer } from './status.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 
@@ -59,7 +59,8 @@ const NOT_CONNECTED = new Set([
 ]);
 // The TLS handshake failed: the peer is not who the config says. Retrying will not help.
 const TLS_REFUSED = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
-const CLOSED = Symbol('link closed');
+// Timers overflow past 2^31-1 ms; such a deadline is as good as none.
+const MAX_TIMER_MS = 0x7fffffff;
 
 function errorCode(e: unknown): string {
   const err = e as { code?: unknown; cause?: { code?: unknown } } | null;
@@ -98,7 +99,7 @@ export function openLink(
   const connectTimeout =
     optionalPositiveInt(options, 'connectTimeoutMs') ?? defaults.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const connections = optionalPositiveInt(options, 'connections') ?? defaults.connections ?? null;
-  const secret = neighbour.secret;
+  const secret = neighbour.secret === undefined ? undefined : hmacKey(neighbour.secret);
   const fromHeader = encodeURIComponent(local.cell);
 
   let closed = false;
@@ -107,7 +108,6 @@ export function openLink(
   let failed = 0;
   let partial = 0;
   let lastError: CellwireError | undefined;
-  const inFlight = new Set<AbortController>();
 
   const poolOf = (t: Target): Pool =>
     (t.pool ??= new Pool(t.origin, {
@@ -120,17 +120,26 @@ export function openLink(
       cell,
     });
 
-  async function deliver(t: Target, body: Buffer, headers: Record<string, string>, expectReply: boolean, signal: AbortSignal, deadline: number): Promise<Outcome> {
+  async function deliver(t: Target, body: Buffer, headers: Record<string, string>, expectReply: boolean, deadline: number): Promise<Outcome> {
     try {
-      const res = await poolOf(t).request({ method: 'POST', path: t.path, headers, body, signal });
+      // The deadline is undici's own per-request timeout (headers, then body): no
+      // AbortController, abort listener and timer of our own per message. close() destroys
+      // the pools, which fails what is in flight.
+      const wait = Math.max(1, deadline - Date.now());
+      const timeout = wait <= MAX_TIMER_MS ? wait : null;
+      // With a connection limit a request can wait in the pool's queue, where undici's
+      // timeouts do not run yet: there an abort signal keeps the deadline.
+      const signal = connections === null || timeout === null ? undefined : AbortSignal.timeout(timeout);
+      const res = await poolOf(t).request({ method: 'POST', path: t.path, headers, body, headersTimeout: timeout, bodyTimeout: timeout, signal });
       // Always drain the body: an unread body keeps the connection from being reused.
       const text = await res.body.text();
       if (res.statusCode === 200) return { ok: true, value: expectReply ? text : undefined };
       if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, value: undefined };
       return { ok: false, error: errorFromAnswer(res.statusCode, text, cell), tryNext: false };
     } catch (e) {
-      if (signal.aborted) {
-        if (signal.reason === CLOSED) return { ok: false, error: closedError(), tryNext: false };
+      if (closed) return { ok: false, error: closedError(), tryNext: false };
+      const code = errorCode(e);
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (e as Error)?.name === 'TimeoutError') {
         return { ok: false, error: timeoutError(deadline), tryNext: false };
       }
       return { ok: false, ...networkError(e, t) };
@@ -180,12 +189,12 @@ export function openLink(
     });
   }
 
-  async function sendOne(body: Buffer, headers: Record<string, string>, expectReply: boolean, signal: AbortSignal, deadline: number) {
+  async function sendOne(body: Buffer, headers: Record<string, string>, expectReply: boolean, deadline: number) {
     const start = next++ % targets.length;
     const errors: CellwireError[] = [];
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(start + i) % targets.length]!;
-      const out = await deliver(t, body, headers, expectReply, signal, deadline);
+      const out = await deliver(t, body, headers, expectReply, deadline);
       if (out.ok) return out.value;
       if (!out.tryNext) throw out.error;
       errors.push(out.error);
@@ -193,8 +202,8 @@ export function openLink(
     throw combined(errors, `none of its ${targets.length} URLs answered`);
   }
 
-  async function sendAll(body: Buffer, headers: Record<string, string>, expectReply: boolean, signal: AbortSignal, deadline: number) {
-    const outcomes = await Promise.all(targets.map((t) => deliver(t, body, headers, expectReply, signal, deadline)));
+  async function sendAll(body: Buffer, headers: Record<string, string>, expectReply: boolean, deadline: number) {
+    const outcomes = await Promise.all(targets.map((t) => deliver(t, body, headers, expectReply, deadline)));
     const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
     if (errors.length === outcomes.length) throw combined(errors, 'no instance accepted the fanout');
     if (errors.length > 0) {
@@ -225,20 +234,10 @@ export function openLink(
           headers[HEADERS.reply] = '1';
           headers[HEADERS.deadline] = String(options.deadline);
         }
-        const controller = new AbortController();
-        const remaining = options.deadline - now;
-        // setTimeout overflows past 2^31-1 ms; such a deadline is as good as none.
-        const timer = remaining <= 0x7fffffff ? setTimeout(() => controller.abort(), remaining) : undefined;
-        inFlight.add(controller);
-        try {
-          const send = options.fanout ? sendAll : sendOne;
-          const value = await send(body, headers, options.expectReply, controller.signal, options.deadline);
-          sent++;
-          return value;
-        } finally {
-          clearTimeout(timer);
-          inFlight.delete(controller);
-        }
+        const send = options.fanout ? sendAll : sendOne;
+        const value = await send(body, headers, options.expectReply, options.deadline);
+        sent++;
+        return value;
       } catch (e) {
         const error = e instanceof CellwireError ? e : new CellwireError('internal', `sending to cell ${cell} failed: ${String(e)}`, { cell, cause: e });
         failed++;
@@ -252,8 +251,8 @@ export function openLink(
     async close() {
       if (closed) return;
       closed = true;
-      // In-flight sends reject with `aborted` rather than waiting out their deadlines.
-      for (const c of inFlight) c.abort(CLOSED);
+      // In-flight sends reject with `aborted` (destroying a pool fails what it carries)
+      // rather than waiting out their deadlines.
       await Promise.all(targets.map((t) => t.pool?.destroy()));
       onClose(link);
     },

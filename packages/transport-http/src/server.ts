@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import type { KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { CellwireError, type ErrorCode, type Inbound, type InboundHandler, type ListenConfig, type Listener } from '@cellwire/core';
 import {
@@ -10,7 +11,7 @@ import {
   messagePath,
 } from './protocol.js';
 import { optionalBoolean, optionalFunction, optionalPositiveInt, type HttpTransportOptions } from './options.js';
-import { verifySignature } from './signature.js';
+import { hmacKey, verifySignature } from './signature.js';
 import { errorBody, statusForCode } from './status.js';
 import { loadTls } from './tls.js';
 
@@ -35,7 +36,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 interface Settings {
   readonly cell: string;
   readonly path: string;
-  readonly secrets: ReadonlyMap<string, string>;
+  readonly secrets: ReadonlyMap<string, KeyObject>;
   /** False only in development mode: no secrets and `allowUnsigned: true`. */
   readonly signed: boolean;
   readonly maxBodyBytes: number;
@@ -70,7 +71,7 @@ export async function startListener(
     throw new CellwireError('invalid_argument', `options.tls given for a plain http url: ${config.url}`);
   }
 
-  const secrets = new Map(Object.entries(config.secrets ?? {}));
+  const secrets = new Map(Object.entries(config.secrets ?? {}).map(([cell, s]) => [cell, hmacKey(s)] as const));
   const allowUnsigned = optionalBoolean(options, 'allowUnsigned') ?? false;
   const settings: Settings = {
     cell: config.cell,
@@ -285,7 +286,7 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
   if (body.kind === 'too_large') return exchange.fail('payload_too_large', tooLarge);
 
   if (settings.signed) {
-    const secret = settings.secrets.get(sender.from ?? '') ?? '';
+    const secret = settings.secrets.get(sender.from ?? '') ?? hmacKey('');
     const signature = header(req, HEADERS.signature) ?? '';
     const ts = header(req, HEADERS.timestamp) ?? '';
     if (!verifySignature(secret, ts, sender.from ?? '', body.bytes, signature)) {
@@ -313,6 +314,8 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
   const wantsReply = header(req, HEADERS.reply) === '1';
   const inbound: Inbound = {
     data,
+    // Parsed once here (to refuse what is not a JSON object): the runner need not parse it again.
+    json: parsed,
     from: sender.from,
     reject: (error: CellwireError) =>
       exchange.fail(CellwireError.codeOf(error), (error as Error | undefined)?.message ?? 'rejected'),
