@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CellwireError, isValidCellName, type LogLevel } from '@cellwire/core';
 import type { Capabilities, Flavor } from '@cellwire/schema';
+import type { HostConfig } from './seed.js';
 
 /** URL schemes a cell can listen on or reach a neighbour with; the scheme picks the transport. */
 export const SUPPORTED_SCHEMES = ['memory', 'http', 'https', 'amqp', 'amqps'] as const;
@@ -19,19 +20,8 @@ export interface TlsFiles {
   readonly ca?: string;
 }
 
-/** One compute host seeded into the cell's store as a compute service and node (the handlers' HostConfig). */
-export interface HostSpec {
-  name: string;
-  vcpus: number;
-  memory_mb: number;
-  local_gb: number;
-  /** Default `QEMU`. */
-  hypervisor_type?: string;
-  /** One integer, e.g. 2011000 for 2.11.0. */
-  hypervisor_version?: number;
-  /** Seed the compute service disabled. */
-  disabled?: boolean;
-}
+/** One compute host seeded into the cell's store as a compute service and node. */
+export type HostSpec = HostConfig;
 
 /** A parent or child, as the config names it. */
 export interface NeighbourSpec {
