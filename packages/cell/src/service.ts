@@ -373,11 +373,12 @@ function isAmqp(t: Transport): t is AmqpTransport {
 
 /** Counts a link's sends and remembers how the last one went, for `GET /v1/health`. */
 interface WatchedLink extends Link {
-  readonly watch: { sent: number; failed: number; lastOk: number; lastFailure: number; lastError?: string };
+  readonly watch: { sent: number; failed: number; last: 'idle' | 'ok' | 'failing'; lastFailure: number; lastError?: string };
 }
 
 function watchLink(link: Link): WatchedLink {
-  const watch: WatchedLink['watch'] = { sent: 0, failed: 0, lastOk: 0, lastFailure: 0 };
+  // The outcome of the last send, kept as such: two sends in one millisecond must not tie.
+  const watch: WatchedLink['watch'] = { sent: 0, failed: 0, last: 'idle', lastFailure: 0 };
   return {
     cell: link.cell,
     watch,
@@ -385,10 +386,11 @@ function watchLink(link: Link): WatchedLink {
       try {
         const reply = await link.send(data, options);
         watch.sent++;
-        watch.lastOk = Date.now();
+        watch.last = 'ok';
         return reply;
       } catch (e) {
         watch.failed++;
+        watch.last = 'failing';
         watch.lastFailure = Date.now();
         watch.lastError = (e as Error).message;
         throw e;
@@ -401,9 +403,8 @@ function watchLink(link: Link): WatchedLink {
 function linkHealth(name: string, side: Side, link: Link, watched: WatchedLink, runner: MessageRunner): LinkHealth {
   const n = (side === 'parent' ? runner.state.parents : runner.state.children).get(name);
   const w = watched.watch;
-  const outcome = w.lastOk === 0 && w.lastFailure === 0 ? 'idle' : w.lastFailure > w.lastOk ? 'failing' : 'ok';
   let transport: LinkHealth['transport'] = 'memory';
-  let state = outcome;
+  let state: string = w.last;
   let partial: number | undefined;
   const http = link as Partial<HttpLink>;
   const amqpState = (link as { state?: unknown }).state;
