@@ -323,23 +323,7 @@ function resize(call: ComputeCall, inst: Row, args: Args): JsonValue {
   op.save({ task_state: 'resize_prep', ...extra }, { expectedTaskState: [null] });
   let migration: Migration | undefined;
   op.event('compute_prep_resize', dest.host, () => {
-    migration = env.store.migrations.create(
-      {
-        uuid: randomUUID(),
-        instance_uuid: inst.uuid,
-        source_compute: inst.host ?? null,
-        source_node: inst.node ?? null,
-        dest_compute: dest.host,
-        dest_node: dest.node,
-        dest_host: dest.host,
-        old_instance_type_id: current.id,
-        new_instance_type_id: target.id,
-        status: 'pre-migrating',
-        migration_type: kind,
-        hidden: false,
-      },
-      env.now(),
-    );
+    migration = recordMigration(env, inst, dest, { old_instance_type_id: current.id, new_instance_type_id: target.id, status: 'pre-migrating', migration_type: kind });
   });
   const m = migration as Migration;
   op.event(
@@ -369,6 +353,29 @@ function resize(call: ComputeCall, inst: Row, args: Args): JsonValue {
   op.touch(dest.host);
   op.finish();
   return null;
+}
+
+/** Records a migration of `inst` from its host to `dest`; resize and live_migrate differ only in `fields`. */
+function recordMigration(
+  env: Env,
+  inst: Row,
+  dest: Placement,
+  fields: Omit<Partial<Migration>, 'id'> & Pick<Migration, 'status' | 'migration_type'>,
+): Migration {
+  return env.store.migrations.create(
+    {
+      uuid: randomUUID(),
+      instance_uuid: inst.uuid,
+      source_compute: inst.host ?? null,
+      source_node: inst.node ?? null,
+      dest_compute: dest.host,
+      dest_node: dest.node,
+      dest_host: dest.host,
+      hidden: false,
+      ...fields,
+    },
+    env.now(),
+  );
 }
 
 function finishedMigration(env: Env, inst: Row): Migration {
@@ -447,26 +454,15 @@ function liveMigrate(call: ComputeCall, inst: Row, args: Args): JsonValue {
   const op = new Operation(call, inst);
   op.start('live-migration');
   op.save({ task_state: 'migrating' }, { expectedTaskState: [null] });
-  const m = env.store.migrations.create(
-    {
-      uuid: randomUUID(),
-      instance_uuid: inst.uuid,
-      source_compute: inst.host ?? null,
-      source_node: inst.node ?? null,
-      dest_compute: target.host,
-      dest_node: target.node,
-      dest_host: target.host,
-      old_instance_type_id: flavor.id,
-      new_instance_type_id: flavor.id,
-      status: 'accepted',
-      migration_type: 'live-migration',
-      hidden: false,
-      memory_total: flavor.memory_mb * 1024 * 1024,
-      memory_processed: 0,
-      memory_remaining: flavor.memory_mb * 1024 * 1024,
-    },
-    env.now(),
-  );
+  const m = recordMigration(env, inst, target, {
+    old_instance_type_id: flavor.id,
+    new_instance_type_id: flavor.id,
+    status: 'accepted',
+    migration_type: 'live-migration',
+    memory_total: flavor.memory_mb * 1024 * 1024,
+    memory_processed: 0,
+    memory_remaining: flavor.memory_mb * 1024 * 1024,
+  });
   const details = { block_migration: args.block_migration ?? null, disk_over_commit: args.disk_over_commit ?? null };
   op.event('compute_check_can_live_migrate_destination', target.host, () => env.store.migrations.update(m.id, { status: 'preparing' }, env.now()), details);
   op.event('compute_live_migration', inst.host, () => {
