@@ -1,6 +1,6 @@
 /** Request contexts: what the origin knows of who asked, carried to every cell. */
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '@cellwire/schema';
+import type { RequestContext } from './wire.js';
 
 /**
  * A request context with the reference's defaults filled in.

@@ -1,3 +1,5 @@
+import { InvalidArgument } from './cell-errors.js';
+
 /**
  * One deadline per call instead of a wait per hop: the origin fixes an absolute time, it
  * travels in the envelope, and every hop answers with what it has a little before it.
@@ -17,11 +19,17 @@ export interface CallOptions {
   readonly maxHopCount?: number;
 }
 
-/** The absolute deadline of a new call. */
-export function resolveDeadline(options: CallOptions | undefined, defaultTimeoutMs: number, now = Date.now()): number {
+/**
+ * The absolute deadline of a new call, at most `maxMs` away: `timeoutMs: Infinity` (or a
+ * deadline weeks ahead) means "as long as this cell allows", never a timer that misfires.
+ */
+export function resolveDeadline(options: CallOptions | undefined, defaultTimeoutMs: number, maxMs = Infinity, now = Date.now()): number {
   const d = options?.deadline;
-  if (d !== undefined) return typeof d === 'number' ? d : d.getTime();
-  return now + (options?.timeoutMs ?? defaultTimeoutMs);
+  let at: number;
+  if (d !== undefined) at = typeof d === 'number' ? d : d.getTime();
+  else at = now + (options?.timeoutMs ?? defaultTimeoutMs);
+  if (Number.isNaN(at)) throw new InvalidArgument('the call deadline or timeout is not a number');
+  return Math.min(at, now + maxMs);
 }
 
 /**

@@ -8,6 +8,8 @@
  */
 export class DedupeWindow {
   private readonly seen = new Map<string, number>();
+  /** Who sent the first copy, for the keys that were given one. */
+  private readonly senders = new Map<string, string>();
   /** Keys and their expiry times in insertion order, from `head` on. */
   private keys: string[] = [];
   private untils: number[] = [];
@@ -18,20 +20,30 @@ export class DedupeWindow {
     private readonly maxEntries = 200_000,
   ) {}
 
-  /** True the first time a key is seen within the window; false for a repeat. */
-  firstSeen(key: string, now = Date.now()): boolean {
+  /**
+   * True the first time a key is seen within the window; false for a repeat. `sender`, when
+   * given, is remembered with a first copy (see `firstSender`).
+   */
+  firstSeen(key: string, now = Date.now(), sender?: string): boolean {
     this.expire(now);
     if (this.seen.has(key)) return false;
     const until = now + this.windowMs;
     this.seen.set(key, until);
+    if (sender !== undefined) this.senders.set(key, sender);
     this.keys.push(key);
     this.untils.push(until);
     return true;
   }
 
+  /** The sender of the first copy of a key still in the window, when one was given. */
+  firstSender(key: string): string | undefined {
+    return this.senders.get(key);
+  }
+
   /** Forgets a key (a message we refused, so a later retry of it may run). */
   forget(key: string): void {
     this.seen.delete(key);
+    this.senders.delete(key);
   }
 
   get size(): number {
@@ -47,7 +59,10 @@ export class DedupeWindow {
       if (until > now && this.seen.size <= this.maxEntries) break;
       const key = keys[head] as string;
       // A forgotten key may have been seen again since: only its own entry expires it.
-      if (this.seen.get(key) === until) this.seen.delete(key);
+      if (this.seen.get(key) === until) {
+        this.seen.delete(key);
+        this.senders.delete(key);
+      }
       head++;
     }
     if (head > 1024 && head * 2 > keys.length) {

@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'unavailable',
   'unauthenticated',
   'not_found',
+  'permission_denied',
+  'failed_precondition',
+  'resource_exhausted',
   'aborted',
   'internal',
 ] as const;
@@ -60,4 +63,25 @@ export class CellwireError extends Error {
   static codeOf(e: unknown): ErrorCode {
     return e instanceof CellwireError ? e.code : 'internal';
   }
+
+  /**
+   * Any thrown value as a CellwireError: itself when it is one, else an `internal` error (or
+   * `aborted` for an AbortError) that keeps the original as its cause.
+   *
+   * @example
+   * catch (e) { const err = CellwireError.from(e); res.status(httpStatusFor(err.code)) }
+   */
+  static from(e: unknown, fallback: ErrorCode = 'internal'): CellwireError {
+    if (e instanceof CellwireError) return e;
+    if (e instanceof Error) {
+      const code: ErrorCode = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'aborted' : fallback;
+      return new CellwireError(code, e.message, { cause: e });
+    }
+    return new CellwireError(fallback, String(e), { cause: e });
+  }
+}
+
+/** Whether a string is one of the closed list of codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 }

@@ -1,12 +1,32 @@
 /**
- * @cellwire/core: the message runner, routing, Responses and errors, neighbour state and
- * the Transport contract. It knows no concrete transport; only generated code knows methods.
+ * @cellwire/core: the protocol. The message runner, routing, Responses and errors, neighbour
+ * state, the Transport and interceptor contracts, and the vocabulary services are written
+ * in (`method`, descriptors). It knows no method and no concrete transport: services are
+ * handed to it as generated descriptors (docs/sdk.md).
  */
-export { MessageRunner, newTraceparent } from './runner.js';
+export { MessageRunner } from './runner.js';
 export type { Invoker, RunnerOptions, RunnerStats } from './runner.js';
+export { newTraceparent } from './trace.js';
+export { method } from './method.js';
+export type { ArgsOf, Direction, MethodDef, MethodKind, MethodSpec, NeedResponse, ResultOf, RunLocally, ServiceInfo, Target } from './method.js';
+export { defineService, serve } from './service.js';
+export type {
+  AnyService,
+  JsonSchema,
+  MethodDescriptor,
+  ServiceClient,
+  ServiceDescriptor,
+  ServiceHandlers,
+  ServiceImpl,
+  ServiceInfoRef,
+  ValidateFunction,
+} from './service.js';
+export type { CallContext, CallNext, Interceptor } from './interceptor.js';
+export type { HandlerContext } from './handler-context.js';
 export { Response } from './response.js';
-export { CellwireError, ERROR_CODES } from './errors.js';
+export { CellwireError, ERROR_CODES, isErrorCode } from './errors.js';
 export type { CellwireErrorOptions, ErrorCode } from './errors.js';
+export { codeForHttpStatus, httpStatusFor } from './http-status.js';
 export {
   CellMaxHopCountReached,
   CellNotFound,
@@ -28,23 +48,21 @@ export {
   cellWithItem,
   isValidCellName,
   nextHopName,
+  previousCell,
   responseCellNameFromPath,
   reversePath,
   splitCellAndItem,
 } from './routing.js';
-export { decodeEnvelope, encodeEnvelope } from './codec.js';
+export { MAX_MESSAGE_DEPTH, RESPONSE_METHOD, decodeEnvelope, describeValidation, encodeEnvelope } from './codec.js';
 export { hopWaitUntil, resolveDeadline } from './deadline.js';
 export type { CallOptions } from './deadline.js';
 export { DedupeWindow } from './dedupe.js';
 export { NeighbourState, sumNumeric } from './neighbours.js';
-export type { Neighbour, NeighbourStateOptions, Side } from './neighbours.js';
+export type { Capabilities, Capacities, CapacityUnits, Neighbour, NeighbourStateOptions, Side } from './neighbours.js';
 export { adminContext, makeContext } from './context.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { LogLevel, Logger } from './logger.js';
-export { describeValidation } from './method-entry.js';
-export type { HandlerContext, MethodEntry, MethodSpec, ValidateFunction } from './method-entry.js';
-export { dispatchTable, methodNames, methodSpecs } from './gen/dispatch.js';
-export type { CellHandlers } from './gen/dispatch.js';
+export type { Envelope, JsonValue, RemoteErrorJSON, RequestContext, ResponseMessageArgs, WireMessageType, WireResponse } from './wire.js';
 export type {
   Inbound,
   InboundHandler,

@@ -4,7 +4,9 @@
  * origin need not be JSON, so they are walked once here: no allocation unless it fails.
  */
 
-const MAX_DEPTH = 256;
+/** The deepest a caller's value may be: receivers refuse messages nested deeper (codec.ts). */
+export const MAX_VALUE_DEPTH = 64;
+const MAX_DEPTH = MAX_VALUE_DEPTH;
 
 /** Where `value` is not JSON (`args.method_info.method_args.1.x is not JSON: function`), or undefined when it is. */
 export function jsonProblem(value: unknown, what = 'args'): string | undefined {
@@ -57,4 +59,24 @@ function findProblem(v: unknown, path: string, depth: number): string | undefine
     if (p) return p;
   }
   return undefined;
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`, found in one pass over the
+ * characters (brackets inside strings do not count) without building anything.
+ */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
 }

@@ -2,11 +2,28 @@
  * What a cell knows of its neighbours (reference 1.3): their links, and the capabilities
  * and capacities they report, from which ours are computed for our own parents.
  */
-import type { Capabilities, Capacities } from '@cellwire/schema';
 import { CellNotFound } from './cell-errors.js';
 import type { Link } from './transport.js';
 
 export type Side = 'parent' | 'child';
+
+/** A cell's capabilities: name to values, e.g. `{ "hypervisor": ["kvm", "xen"], "os": ["linux"] }`. */
+export type Capabilities = { [name: string]: string[] };
+
+/** Free capacity of one resource, counted in MB and in whole instances of each flavor size. */
+export interface CapacityUnits {
+  total_mb: number;
+  /** Flavor size in MB (as a string key) to the number of such instances that fit. */
+  units_by_mb: { [mb: string]: number };
+}
+
+/** A cell's free capacity (its own plus its children's); `{}` when it has no usable hosts. */
+export interface Capacities {
+  /** Free RAM; units keyed by the flavor's `memory_mb`. */
+  ram_free?: CapacityUnits;
+  /** Free disk; units keyed by the flavor's `(root_gb + ephemeral_gb) * 1024`. */
+  disk_free?: CapacityUnits;
+}
 
 export interface Neighbour {
   readonly name: string;

@@ -4,7 +4,7 @@
  * class is registered (an allow-list); anything else arrives as a RemoteError that keeps the
  * remote class name, message and cell. Stacks stay home unless a cell asks to send them.
  */
-import type { JsonValue, RemoteErrorJSON } from '@cellwire/schema';
+import type { JsonValue, RemoteErrorJSON } from './wire.js';
 import {
   CellMaxHopCountReached,
   CellNotFound,
@@ -36,6 +36,7 @@ export class RemoteError extends CellwireError {
     super(code === 'internal' ? 'remote' : code, `${json.class}: ${json.message}`, {
       cell: json.kwargs.cell || undefined,
       details: { ...json.kwargs },
+      ...(typeof json.kwargs.retryable === 'boolean' ? { retryable: json.kwargs.retryable } : {}),
     });
     this.remoteClass = json.class;
     this.remoteModule = json.module;
@@ -90,6 +91,8 @@ export class ErrorRegistry {
       ...(toJson(base?.details) as Record<string, JsonValue>),
       code: base ? base.code : 'internal',
       cell: base?.cell ?? cell,
+      // Serialized, not recomputed on arrival: NoValidHost is not retryable although its code is.
+      retryable: base ? base.retryable : false,
     };
     // A RemoteError passed on travels under its original class (the reference's _Remote rule).
     const remote = err instanceof RemoteError ? err : undefined;
@@ -140,7 +143,8 @@ function defaultRebuild(cls: ErrorClass, name: string) {
         cell: json.kwargs.cell || undefined,
         details: { ...json.kwargs },
       });
-      Object.assign(err, { retryable: err.code === 'timeout' || err.code === 'unavailable' });
+      const retryable = typeof json.kwargs.retryable === 'boolean' ? json.kwargs.retryable : err.code === 'timeout' || err.code === 'unavailable';
+      Object.assign(err, { retryable });
     }
     return err;
   };

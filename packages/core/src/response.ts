@@ -1,8 +1,10 @@
 /**
  * One cell's answer (reference 3.1): the responding cell's path, and a value or an error.
  */
-import type { JsonValue, RemoteErrorJSON, WireResponse } from '@cellwire/schema';
+import type { JsonValue, RemoteErrorJSON, WireResponse } from './wire.js';
+import { InvalidArgument } from './cell-errors.js';
 import { CellwireError } from './errors.js';
+import { validateRemoteError } from './gen/wire.js';
 import type { ErrorRegistry } from './remote-error.js';
 
 /**
@@ -50,8 +52,16 @@ export class Response<T = unknown> {
     return { cell_name: this.cellName, value: value as unknown as JsonValue, failure: true };
   }
 
+  /**
+   * From the wire form. A failure whose value is not a remote error (a peer's bug, or a
+   * hostile one) becomes an `invalid_argument` failure naming the cell, never a throw.
+   */
   static fromJSON<T = unknown>(json: WireResponse, registry: ErrorRegistry): Response<T> {
     if (!json.failure) return new Response<T>(json.cell_name, json.value as T, false);
+    if (!validateRemoteError(json.value)) {
+      const err = new InvalidArgument(`cell ${json.cell_name} answered with a malformed error`, { cell: json.cell_name, retryable: false });
+      return new Response<T>(json.cell_name, err, true);
+    }
     return new Response<T>(json.cell_name, registry.deserialize(json.value as unknown as RemoteErrorJSON), true);
   }
 }

@@ -1,47 +1,54 @@
 /**
- * The message runner (reference sections 2 and 5): creates, routes and answers targeted,
- * broadcast and response messages for one cell. It knows no transport (only Links) and no
- * method (only the generated dispatch table).
+ * The message runner (docs/architecture.md): creates, routes and answers targeted, broadcast
+ * and response messages for one cell. It knows no transport (only Links) and no method: the
+ * services it serves are given to it as descriptors (registry.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Envelope, RequestContext, WireResponse } from '@cellwire/schema';
-import {
-  CellMaxHopCountReached,
-  CellRoutingInconsistency,
-  CellTimeout,
-  CellUnavailable,
-  InstanceUnknownCell,
-  InvalidArgument,
-  UnknownMethod,
-} from './cell-errors.js';
-import { checkArgs, checkCallerArgs, decodeEnvelope, encodeEnvelope, entryFor } from './codec.js';
+import { randomUUID } from 'node:crypto';
+import { CellMaxHopCountReached, CellRoutingInconsistency, CellTimeout, CellUnavailable, InvalidArgument, UnknownMethod } from './cell-errors.js';
+import { checkArgs, checkCallerArgs, checkMessageType, decodeEnvelope, describeValidation, encodeEnvelope, RESPONSE_METHOD } from './codec.js';
 import { hopWaitUntil, resolveDeadline, type CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
 import { CellwireError } from './errors.js';
-import { dispatchTable, methodSpecs, type CellHandlers } from './gen/dispatch.js';
-import * as validators from './gen/validators.js';
+import { validateRequestContext } from './gen/wire.js';
+import { LocalContext } from './handler-context.js';
+import { applyInterceptors, type CallContext, type Interceptor } from './interceptor.js';
+import { jsonProblem } from './json-value.js';
 import { consoleLogger, type Logger } from './logger.js';
-import type { HandlerContext, MethodSpec, ValidateFunction } from './method-entry.js';
 import { NeighbourState, type Neighbour, type NeighbourStateOptions } from './neighbours.js';
+import { ServiceRegistry, type Registered } from './registry.js';
 import { defaultErrorRegistry, type ErrorRegistry } from './remote-error.js';
 import { Response } from './response.js';
 import { appendHop, firstCell, nextHopName, PATH_CELL_SEP, previousCell, responseCellNameFromPath } from './routing.js';
+import type { AnyService, MethodDescriptor, ServiceHandlers, ServiceImpl } from './service.js';
+import { safeDelay, timerUntil } from './timers.js';
+import { newTraceparent } from './trace.js';
 import type { Inbound } from './transport.js';
+import type { Envelope, RequestContext, WireResponse } from './wire.js';
 
-/** Anything that can run a method by wire name: what generated client stubs call. */
+/** Anything that can run a method: what clients call (a MessageRunner). */
 export interface Invoker {
-  invoke(method: string, ctxt: RequestContext, args: object, options?: CallOptions): Promise<unknown>;
+  invoke(method: MethodDescriptor | string, ctxt: RequestContext, args: object, options?: CallOptions): Promise<unknown>;
 }
 
 export interface RunnerOptions extends NeighbourStateOptions {
   /** This cell's short name (no `!` or `@`). */
   readonly name: string;
-  /** The reference handlers of this cell; a missing one answers `unknown_method`. */
-  readonly handlers?: Partial<CellHandlers>;
+  /**
+   * The services this cell serves: a descriptor alone (this cell can call its methods and
+   * answers `unknown_method` when asked to run one), or `serve(descriptor, handlers)`.
+   */
+  readonly services?: readonly (AnyService | ServiceImpl)[];
+  /** Around every call made here and every handler run here; the first is outermost. */
+  readonly interceptors?: readonly Interceptor[];
   /** Hop limit of messages created here (default 10). */
   readonly maxHopCount?: number;
   /** Default call timeout (default 60 s). */
   readonly callTimeoutMs?: number;
+  /**
+   * The furthest deadline this cell accepts, from a caller or in a received message
+   * (default 1 hour): a peer cannot pin collectors and reply channels here for longer.
+   */
+  readonly maxDeadlineMs?: number;
   /** Most a hop keeps back from the deadline for its answer to travel home (default 250 ms). */
   readonly hopMarginMs?: number;
   /** How long a message uuid is remembered (default 5 min). */
@@ -63,7 +70,7 @@ export interface RunnerStats {
   duplicates: number;
   /** Answers that came after their caller stopped waiting. */
   lateResponses: number;
-  /** Inbound messages refused as undecodable. */
+  /** Inbound messages refused as undecodable or as not the sender's to send. */
   invalid: number;
 }
 
@@ -75,10 +82,13 @@ interface Meta {
   /** True in the cell that created the message. */
   readonly origin: boolean;
   readonly signal?: AbortSignal;
+  /** At the origin: the method, to check answers against its result schema. */
+  readonly method?: MethodDescriptor;
 }
 
 interface Waiter {
   readonly target: string;
+  readonly method: MethodDescriptor | undefined;
   resolve(r: Response): void;
   reject(e: Error): void;
   readonly timer: NodeJS.Timeout;
@@ -106,15 +116,20 @@ interface ReplyChannel {
   readonly timer: NodeJS.Timeout;
 }
 
-const builtinMethods = new Set(['update_capabilities', 'update_capacities', 'announce_capabilities', 'announce_capacities']);
+/** How a message created here travels. */
+interface Route {
+  readonly direction: 'up' | 'down';
+  readonly needResponse: boolean;
+  readonly fanout?: boolean;
+}
 
 /**
  * Runs messages for one cell.
  *
  * @example
- * const runner = new MessageRunner({ name: 'api-cell', handlers: { serviceGetAll: () => [] } });
+ * const runner = new MessageRunner({ name: 'api-cell', services: [serve(novaCells, handlers)] });
  * runner.addNeighbour('child', 'child-cell1', memory.connect({ name: 'child-cell1', urls: ['memory://child-cell1'] }, runner));
- * const perCell = await new CellsClient(runner).serviceGetAll(makeContext(), {});
+ * const perCell = await createClient(novaCells, runner).serviceGetAll(makeContext(), {});
  */
 export class MessageRunner implements Invoker {
   readonly name: string;
@@ -122,9 +137,11 @@ export class MessageRunner implements Invoker {
   readonly errors: ErrorRegistry;
   readonly stats: RunnerStats = { received: 0, sent: 0, castFailures: 0, duplicates: 0, lateResponses: 0, invalid: 0 };
   readonly logger: Logger;
-  private readonly handlers: Partial<CellHandlers>;
+  private readonly registry = new ServiceRegistry();
+  private readonly interceptors: readonly Interceptor[];
   private readonly maxHopCount: number;
   private readonly callTimeoutMs: number;
+  private readonly maxDeadlineMs: number;
   private readonly hopMarginMs: number;
   private readonly sendStacks: boolean;
   private readonly dedupe: DedupeWindow;
@@ -139,14 +156,35 @@ export class MessageRunner implements Invoker {
     }
     this.name = options.name;
     this.state = new NeighbourState(options.name, options);
-    this.handlers = options.handlers ?? {};
+    for (const s of options.services ?? []) this.registry.add(s);
+    this.interceptors = options.interceptors ?? [];
     this.maxHopCount = options.maxHopCount ?? 10;
-    this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
+    this.maxDeadlineMs = options.maxDeadlineMs ?? 3_600_000;
+    this.callTimeoutMs = Math.min(options.callTimeoutMs ?? 60_000, this.maxDeadlineMs);
     this.hopMarginMs = options.hopMarginMs ?? 250;
     this.sendStacks = options.sendStacks ?? false;
     this.errors = options.errors ?? defaultErrorRegistry();
     this.logger = options.logger ?? consoleLogger(options.name);
     this.dedupe = new DedupeWindow(options.dedupeWindowMs);
+  }
+
+  /**
+   * Serves one more service (Connect's `router.service(desc, impl)`). A wire name another
+   * registered service already uses is refused, naming both services.
+   */
+  service<S extends AnyService>(service: S, handlers: Partial<ServiceHandlers<S>> = {}): this {
+    this.registry.add({ service, handlers });
+    return this;
+  }
+
+  /** The services this runner serves. */
+  services(): AnyService[] {
+    return this.registry.services();
+  }
+
+  /** The method served under a wire name, if any. */
+  method(wire: string): MethodDescriptor | undefined {
+    return this.registry.get(wire)?.method;
   }
 
   /** Adds a parent or child reached through `link`. */
@@ -159,10 +197,10 @@ export class MessageRunner implements Invoker {
     return this.waiters.size + this.collectors.size + this.replyChannels.size;
   }
 
-  /** Fails every open call with `unavailable` and releases everything held. */
+  /** Refuses new work with `unavailable`, fails every open call and releases everything held. */
   close(): void {
     this.closed = true;
-    const err = () => new CellwireError('unavailable', `cell ${this.name} is shutting down`, { cell: this.name });
+    const err = () => this.shuttingDown();
     for (const [uuid, w] of this.waiters) this.settleWaiter(uuid, w, () => w.reject(err()));
     for (const [uuid, c] of this.collectors) {
       this.collectors.delete(uuid);
@@ -177,106 +215,231 @@ export class MessageRunner implements Invoker {
     }
   }
 
+  /** Whether this runner was closed. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private shuttingDown(): CellwireError {
+    return new CellwireError('unavailable', `cell ${this.name} is shutting down`, { cell: this.name });
+  }
+
   // ---------------------------------------------------------------------------------------
   // Calls that start here
   // ---------------------------------------------------------------------------------------
 
   /**
-   * Runs a method from this cell, by wire name, as its spec says: a targeted message, a
-   * broadcast, or one message per neighbour. Resolves with a Response (targeted call), a
-   * list of Responses (broadcast call, and targeted_or_broadcast methods), or undefined (cast).
+   * Runs a method from this cell as its spec says: a targeted message, a broadcast, or the
+   * local handler. Resolves with a Response (targeted call), a list of Responses (broadcast
+   * call, and targeted_or_broadcast methods), or undefined (cast). Origin interceptors run
+   * around it.
    */
-  async invoke(method: string, ctxt: RequestContext, args: object, options: CallOptions = {}): Promise<unknown> {
-    const spec = Object.hasOwn(methodSpecs, method) ? methodSpecs[method] : undefined;
-    if (!spec || spec.internal) throw new UnknownMethod(method);
+  async invoke(method: MethodDescriptor | string, ctxt: RequestContext, args: object, options: CallOptions = {}): Promise<unknown> {
+    if (this.closed) throw this.shuttingDown();
+    const m = this.served(method);
     if (options.signal?.aborted) throw abortError(options.signal);
-    const kwargs = args as Record<string, unknown>;
-    const needResponse = flag(spec.needResponse, kwargs);
-    const deadline = resolveDeadline(options, this.callTimeoutMs);
-    if (typeof spec.target === 'object' && 'neighbours' in spec.target) {
-      const validate = (validators as unknown as Record<string, ValidateFunction | undefined>)[method];
-      if (validate) checkCallerArgs({ wire: method, validate }, args);
-      return this.sendToNeighbours(spec, spec.target.neighbours, ctxt, deadline, options);
+    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const traceparent = options.traceparent ?? newTraceparent();
+    if (this.interceptors.length === 0) return this.start(m, ctxt, args as Record<string, unknown>, deadline, traceparent, options);
+    const call: CallContext = {
+      stage: 'origin',
+      cell: this.name,
+      method: m,
+      ctxt,
+      args: args as Record<string, unknown>,
+      routingPath: this.name,
+      deadline,
+      signal: options.signal,
+      traceparent,
+      message: undefined,
+    };
+    return applyInterceptors(this.interceptors, (c) =>
+      this.start(c.method, c.ctxt, c.args as Record<string, unknown>, c.deadline, c.traceparent ?? traceparent, { ...options, signal: c.signal }),
+    )(call);
+  }
+
+  /** The registered method a caller names (by descriptor or wire name), or UnknownMethod. */
+  private served(method: MethodDescriptor | string): MethodDescriptor {
+    const wire = typeof method === 'string' ? method : method.name;
+    const reg = this.registry.get(wire);
+    if (!reg) {
+      const hint = typeof method === 'string' ? '' : `: register service '${method.service.name}' with this runner`;
+      throw new UnknownMethod(wire, `is not served by cell ${this.name}${hint}`);
     }
-    const target = spec.target === 'none' ? undefined : targetOf(spec.target.arg, kwargs);
-    const targeted = spec.kind === 'targeted' || (spec.kind === 'targeted_or_broadcast' && target !== undefined);
-    const route = { direction: spec.direction, needResponse, fanout: spec.fanout ?? false };
+    if (typeof method !== 'string' && reg.method.service.name !== method.service.name) {
+      throw new UnknownMethod(wire, `belongs to service '${reg.method.service.name}' here, not '${method.service.name}'`);
+    }
+    if (reg.method.internal) throw new UnknownMethod(wire, 'is only sent between cells');
+    return reg.method;
+  }
+
+  private async start(
+    m: MethodDescriptor,
+    ctxt: RequestContext,
+    kwargs: Record<string, unknown>,
+    deadline: number,
+    traceparent: string,
+    options: CallOptions,
+  ): Promise<unknown> {
+    const needResponse = flag(m.needResponse, kwargs);
+    const opts: CallOptions = { ...options, deadline, traceparent };
+    if (m.kind === 'local') return this.runAtOrigin(m, ctxt, kwargs, needResponse, opts);
+    const target = m.target === 'none' ? undefined : targetOf(m.target.arg, kwargs);
+    const targeted = m.kind === 'targeted' || (m.kind === 'targeted_or_broadcast' && target !== undefined);
+    const route: Route = { direction: m.direction, needResponse, fanout: m.fanout ?? false };
     if (targeted) {
       if (!target) {
-        if (spec.target !== 'none' && spec.target.arg.startsWith('instance.')) {
-          const uuid = String((kwargs.instance as { uuid?: unknown } | undefined)?.uuid ?? '?');
-          if (!needResponse) {
-            // As the reference: an instance with no cell yet has nowhere to go; say so and move on.
-            this.logger.warn(`${method}: no cell_name for instance ${uuid}; nothing sent`);
-            return undefined;
-          }
-          throw new InstanceUnknownCell(uuid, { cell: this.name });
+        checkCallerArgs(m, kwargs);
+        if (m.target !== 'none' && m.target.ifMissing === 'skip') {
+          // As the reference: a target (an instance's cell) not known yet; say so, send nothing.
+          this.logger.warn(`${m.name}: no ${m.target.arg} given; nothing sent`);
+          return undefined;
         }
-        throw new CellRoutingInconsistency('No cell given in routing path.', { cell: this.name });
+        throw new InvalidArgument(`${m.name} needs ${m.target === 'none' ? 'a target' : m.target.arg} to know where to go`, { cell: this.name });
       }
-      const env = this.newEnvelope('targeted', spec.sends ?? method, ctxt, kwargs, route, deadline, options);
-      env.target_cell = target;
-      const r = await this.startTargeted(env, deadline, options.signal);
-      return spec.kind === 'targeted_or_broadcast' && r !== undefined ? [r] : r;
+      const r = await this.sendTargeted(m, ctxt, kwargs, { ...route, target }, opts);
+      return m.kind === 'targeted_or_broadcast' && r !== undefined ? [r] : r;
     }
-    const runLocally = flag(spec.runLocally ?? true, kwargs);
-    return this.broadcast(method, ctxt, kwargs, { ...route, runLocally }, { ...options, deadline });
+    const runLocally = flag(m.runLocally ?? true, kwargs);
+    return this.sendBroadcast(m, ctxt, kwargs, { ...route, runLocally }, opts);
   }
 
   /**
-   * Low level: a targeted message for any method of the dispatch table, routed as given
-   * (the reference's `_TargetedMessage`). Most code uses the generated client instead.
+   * Low level: a targeted message of a served method, routed as given (the reference's
+   * `_TargetedMessage`). Handlers use it to send internal methods; most code uses a client.
    *
    * @example
    * const r = await runner.targeted('get_host_uptime', ctxt, { cell_name, host_name: 'h1' },
    *   { target: 'api-cell!child-cell2', direction: 'down', needResponse: true });
    */
   targeted(
-    method: string,
+    method: MethodDescriptor | string,
     ctxt: RequestContext,
     args: object,
-    route: { target: string; direction: 'up' | 'down'; needResponse: boolean; fanout?: boolean },
+    route: Route & { readonly target: string },
     options: CallOptions = {},
   ): Promise<Response | undefined> {
-    const deadline = resolveDeadline(options, this.callTimeoutMs);
-    const env = this.newEnvelope('targeted', method, ctxt, args, route, deadline, options);
-    env.target_cell = route.target;
-    return this.startTargeted(env, deadline, options.signal);
+    return this.sendTargeted(this.servedAny(method), ctxt, args as Record<string, unknown>, route, options);
   }
 
   /**
-   * Low level: a broadcast of any method of the dispatch table (the reference's
-   * `_BroadcastMessage`). A call resolves with one Response per cell reached.
+   * Low level: a broadcast of a served method (the reference's `_BroadcastMessage`). A call
+   * resolves with one Response per cell reached.
    */
   broadcast(
-    method: string,
+    method: MethodDescriptor | string,
     ctxt: RequestContext,
     args: object,
-    route: { direction: 'up' | 'down'; needResponse: boolean; runLocally?: boolean; fanout?: boolean },
+    route: Route & { readonly runLocally?: boolean },
     options: CallOptions = {},
   ): Promise<Response[] | undefined> {
-    const deadline = resolveDeadline(options, this.callTimeoutMs);
-    const runLocally = route.runLocally ?? true;
-    const env = this.newEnvelope('broadcast', method, ctxt, args, route, deadline, options);
-    env.run_locally = runLocally;
-    return this.startBroadcast(env, runLocally, deadline, options.signal);
+    return this.sendBroadcast(this.servedAny(method), ctxt, args as Record<string, unknown>, { ...route, runLocally: route.runLocally ?? true }, options);
+  }
+
+  /** Like `served`, internal methods included (handlers send those). */
+  private servedAny(method: MethodDescriptor | string): MethodDescriptor {
+    if (this.closed) throw this.shuttingDown();
+    const wire = typeof method === 'string' ? method : method.name;
+    const reg = this.registry.get(wire);
+    if (!reg) throw new UnknownMethod(wire, `is not served by cell ${this.name}`);
+    return reg.method;
+  }
+
+  private sendTargeted(
+    m: MethodDescriptor,
+    ctxt: RequestContext,
+    args: Record<string, unknown>,
+    route: Route & { readonly target: string },
+    options: CallOptions,
+  ): Promise<Response | undefined> {
+    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const env = this.newEnvelope('targeted', m, ctxt, args, route, deadline, options);
+    env.target_cell = route.target;
+    this.arrive(env);
+    // Not remembered in the dedupe window: a targeted message follows its path away from
+    // the origin and never comes back to it (broadcasts, which can, are remembered).
+    const signal = options.signal;
+    const meta: Meta = { deadline, origin: true, method: m, ...(signal ? { signal } : {}) };
+    if (!env.need_response) return this.processTargeted(env, meta).then(() => undefined);
+    return new Promise<Response>((resolve, reject) => {
+      const uuid = env.uuid;
+      const target = route.target;
+      const timer = timerUntil(deadline, () => this.settleWaiter(uuid, waiter, () => reject(new CellTimeout(target, { cell: target }))));
+      let dispose = noop;
+      if (signal) {
+        const onAbort = () => this.settleWaiter(uuid, waiter, () => reject(abortError(signal)));
+        signal.addEventListener('abort', onAbort, { once: true });
+        dispose = () => signal.removeEventListener('abort', onAbort);
+      }
+      const waiter: Waiter = { target, method: m, resolve, reject, timer, dispose };
+      this.waiters.set(uuid, waiter);
+      void this.processTargeted(env, meta);
+    });
+  }
+
+  private sendBroadcast(
+    m: MethodDescriptor,
+    ctxt: RequestContext,
+    args: Record<string, unknown>,
+    route: Route & { readonly runLocally: boolean },
+    options: CallOptions,
+  ): Promise<Response[] | undefined> {
+    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const env = this.newEnvelope('broadcast', m, ctxt, args, route, deadline, options);
+    env.run_locally = route.runLocally;
+    this.arrive(env);
+    this.dedupe.firstSeen(env.uuid);
+    const signal = options.signal;
+    const base: Meta = { deadline, origin: true, method: m, ...(signal ? { signal } : {}) };
+    if (!env.need_response) return this.processBroadcast(env, base, route.runLocally).then(() => undefined);
+    return new Promise<Response[]>((resolve, reject) => {
+      const onAbort = () => {
+        const c = this.collectors.get(env.uuid);
+        if (c) this.dropCollector(env.uuid, c);
+        reject(abortError(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void this.processBroadcast(env, base, route.runLocally, {
+        resolve,
+        reject,
+        dispose: () => signal?.removeEventListener('abort', onAbort),
+      });
+    });
+  }
+
+  /** A `local` method: the handler runs here, at the origin, and may send messages itself. */
+  private async runAtOrigin(
+    m: MethodDescriptor,
+    ctxt: RequestContext,
+    args: Record<string, unknown>,
+    needResponse: boolean,
+    options: CallOptions,
+  ): Promise<Response | undefined> {
+    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const env = this.newEnvelope('targeted', m, ctxt, args, { direction: m.direction, needResponse }, deadline, options);
+    env.target_cell = this.name;
+    this.arrive(env);
+    const r = await this.runHere(env, { deadline, origin: true, method: m }, this.registry.require(m.name));
+    if (needResponse) return this.checkedResult(r, m);
+    if (r.failure) throw r.value;
+    return undefined;
   }
 
   private newEnvelope(
     type: 'targeted' | 'broadcast',
-    method: string,
+    m: MethodDescriptor,
     ctxt: RequestContext,
-    args: object,
-    route: { direction: 'up' | 'down'; needResponse: boolean; fanout?: boolean },
+    args: Record<string, unknown>,
+    route: Route,
     deadline: number,
     options: CallOptions,
   ): Envelope {
-    const entry = entryFor({ method_name: method, message_type: type });
-    checkCallerArgs(entry, args);
+    checkCallerArgs(m, args);
+    checkContext(ctxt);
     return {
       message_type: type,
       ctxt,
-      method_name: method,
+      method_name: m.name,
       method_kwargs: args as Envelope['method_kwargs'],
       direction: route.direction,
       need_response: route.needResponse,
@@ -290,85 +453,6 @@ export class MessageRunner implements Invoker {
     };
   }
 
-  private startTargeted(env: Envelope, deadline: number, signal: AbortSignal | undefined): Promise<Response | undefined> {
-    this.arrive(env);
-    // Not remembered in the dedupe window: a targeted message follows its path away from
-    // the origin and never comes back to it (broadcasts, which can, are remembered).
-    const meta: Meta = signal ? { deadline, origin: true, signal } : { deadline, origin: true };
-    if (!env.need_response) return this.processTargeted(env, meta).then(() => undefined);
-    return new Promise<Response>((resolve, reject) => {
-      const uuid = env.uuid;
-      const target = env.target_cell ?? '';
-      const timer = setTimeout(
-        () => this.settleWaiter(uuid, waiter, () => reject(new CellTimeout(target, { cell: target }))),
-        Math.max(0, deadline - Date.now()),
-      );
-      let dispose = noop;
-      if (signal) {
-        const onAbort = () => this.settleWaiter(uuid, waiter, () => reject(abortError(signal)));
-        signal.addEventListener('abort', onAbort, { once: true });
-        dispose = () => signal.removeEventListener('abort', onAbort);
-      }
-      const waiter: Waiter = { target, resolve, reject, timer, dispose };
-      this.waiters.set(uuid, waiter);
-      void this.processTargeted(env, meta);
-    });
-  }
-
-  private startBroadcast(env: Envelope, runLocally: boolean, deadline: number, signal: AbortSignal | undefined): Promise<Response[] | undefined> {
-    this.arrive(env);
-    this.dedupe.firstSeen(env.uuid);
-    const base: Meta = { deadline, origin: true, ...(signal ? { signal } : {}) };
-    if (!env.need_response) return this.processBroadcast(env, base, runLocally).then(() => undefined);
-    return new Promise<Response[]>((resolve, reject) => {
-      const onAbort = () => {
-        const c = this.collectors.get(env.uuid);
-        if (c) this.dropCollector(env.uuid, c);
-        reject(abortError(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      void this.processBroadcast(env, base, runLocally, {
-        resolve,
-        reject,
-        dispose: () => signal?.removeEventListener('abort', onAbort),
-      });
-    });
-  }
-
-  /** ask_children_for_* and tell_parents_our_*: one cast per neighbour on one side. */
-  private async sendToNeighbours(
-    spec: MethodSpec,
-    side: 'children' | 'parents',
-    ctxt: RequestContext,
-    deadline: number,
-    options: CallOptions,
-  ): Promise<undefined> {
-    const neighbours = side === 'children' ? this.state.children : this.state.parents;
-    const method = spec.sends ?? spec.wire;
-    await Promise.all(
-      [...neighbours.values()].map(async (n) => {
-        try {
-          await this.targeted(
-            method,
-            ctxt,
-            this.builtinPayload(method),
-            { target: `${this.name}${PATH_CELL_SEP}${n.name}`, direction: spec.direction, needResponse: false, fanout: spec.fanout ?? false },
-            { ...options, deadline },
-          );
-        } catch (e) {
-          this.logger.warn(`${spec.wire}: could not tell ${n.name}: ${(e as Error).message}`);
-        }
-      }),
-    );
-    return undefined;
-  }
-
-  private builtinPayload(method: string): Record<string, unknown> {
-    if (method === 'update_capabilities') return { cell_name: this.name, capabilities: this.state.getOurCapabilities() };
-    if (method === 'update_capacities') return { cell_name: this.name, capacities: this.state.getOurCapacities() };
-    return {};
-  }
-
   // ---------------------------------------------------------------------------------------
   // Messages from neighbours
   // ---------------------------------------------------------------------------------------
@@ -378,44 +462,83 @@ export class MessageRunner implements Invoker {
    * input is refused through `inbound.reject` or answered with a failure Response.
    */
   readonly receive = async (inbound: Inbound): Promise<void> => {
+    try {
+      await this.receiveOne(inbound);
+    } catch (e) {
+      // Nothing a message does may end the process: whatever escaped is logged, and the
+      // sender's exchange is released.
+      this.logger.error(`internal error while handling a message: ${(e as Error)?.stack ?? String(e)}`);
+      inbound.reply?.(undefined);
+    }
+  };
+
+  private async receiveOne(inbound: Inbound): Promise<void> {
     this.stats.received++;
+    if (this.closed) return this.refuse(inbound, this.shuttingDown());
     let env: Envelope;
     try {
       env = decodeEnvelope(inbound.data, inbound.json);
+      this.checkSender(env, inbound.from);
     } catch (e) {
-      this.stats.invalid++;
-      const err = e instanceof CellwireError ? e : new InvalidArgument(String(e));
-      err.cell ??= this.name;
-      this.logger.warn(`refused a message: ${err.message}`, inbound.from ? { from: inbound.from } : undefined);
-      if (inbound.reject) inbound.reject(err);
-      else inbound.reply?.(undefined);
-      return;
+      return this.refuse(inbound, CellwireError.from(e, 'invalid_argument'));
     }
     this.arrive(env);
-    const meta: Meta = { deadline: env.deadline ?? Date.now() + this.callTimeoutMs, origin: false, inbound };
-    if (!this.dedupe.firstSeen(env.uuid)) {
-      this.stats.duplicates++;
-      this.logger.debug(`dropped a repeated message ${env.uuid} (${env.method_name})`);
-      // A broadcast caller waiting on this exchange gets an empty list: this cell already
-      // answered through the first copy (a redelivery, or a second path in a graph).
-      if (env.message_type === 'broadcast' && env.need_response && inbound.reply) {
-        this.holdReply(env, inbound, meta.deadline);
-        this.respondList(env, [], true);
-      } else inbound.reply?.(undefined);
-      return;
-    }
-    if (env.need_response && inbound.reply && env.message_type !== 'response') this.holdReply(env, inbound, meta.deadline);
+    const now = Date.now();
+    // A received deadline is capped: a peer does not decide how long this cell holds state.
+    const deadline = Math.min(env.deadline ?? now + this.callTimeoutMs, now + this.maxDeadlineMs);
+    const meta: Meta = { deadline, origin: false, inbound };
+    const from = previousCell(env.routing_path) ?? '';
+    // Broadcast calls remember their first sender: a duplicate from another one is a second path.
+    const sender = env.message_type === 'broadcast' && env.need_response ? from : undefined;
+    if (env.message_type !== 'response' && !this.dedupe.firstSeen(env.uuid, now, sender)) return this.duplicate(env, inbound, deadline, from);
+    if (env.need_response && inbound.reply && env.message_type !== 'response') this.holdReply(env, inbound, deadline);
     else inbound.reply?.(undefined);
 
     if (env.message_type === 'response') return this.routeResponse(env);
-    try {
-      entryFor(env);
-    } catch (e) {
-      return this.respondFailure(env, e, meta);
-    }
     if (env.message_type === 'targeted') return this.processTargeted(env, meta);
     return this.processBroadcast(env, meta, true);
-  };
+  }
+
+  private refuse(inbound: Inbound, err: CellwireError): void {
+    this.stats.invalid++;
+    err.cell ??= this.name;
+    this.logger.warn(`refused a message: ${err.message}`, inbound.from ? { from: inbound.from } : undefined);
+    if (inbound.reject) inbound.reject(err);
+    else inbound.reply?.(undefined);
+  }
+
+  /**
+   * A peer speaks only for itself: when the transport knows who sent a message, that cell
+   * must be the last hop of its routing path, and the direction must fit the link (from a
+   * child only up, from a parent only down).
+   */
+  private checkSender(env: Envelope, from: string | undefined): void {
+    if (from === undefined) return;
+    const sep = env.routing_path.lastIndexOf(PATH_CELL_SEP);
+    const last = sep < 0 ? env.routing_path : env.routing_path.slice(sep + 1);
+    if (last !== from) throw new CellwireError('unauthenticated', `cell ${from} sent a message whose last hop is '${last}'`);
+    const side = this.state.children.has(from) ? 'child' : this.state.parents.has(from) ? 'parent' : undefined;
+    if (side === undefined) throw new CellwireError('unauthenticated', `cell ${from} is not a neighbour of ${this.name}`);
+    const fits = side === 'child' ? env.direction === 'up' : env.direction === 'down';
+    if (!fits) throw new CellwireError('unauthenticated', `cell ${from} is a ${side}: it cannot send a message going ${env.direction}`);
+  }
+
+  /**
+   * A message seen before: a redelivery, or a second path in a graph. It never runs again
+   * and never touches the first copy's reply channel. A broadcast caller waiting on this
+   * exchange from a *different* neighbour gets an empty list (this cell answers through the
+   * first copy, so it appears once); the same neighbour gets no answer on this exchange,
+   * since its first copy's answer is still coming (or was lost, which it must see as such).
+   */
+  private duplicate(env: Envelope, inbound: Inbound, deadline: number, from: string): void {
+    this.stats.duplicates++;
+    this.logger.debug(`dropped a repeated message ${env.uuid} (${env.method_name})`);
+    const otherPath = env.message_type === 'broadcast' && env.need_response && inbound.reply && this.dedupe.firstSender(env.uuid) !== from;
+    if (otherPath && !this.replyChannels.has(`${env.uuid}>${from}`)) {
+      this.holdReply(env, inbound, deadline);
+      this.respondList(env, [], true);
+    } else inbound.reply?.(undefined);
+  }
 
   /** This cell's hop: append our name, count one more hop. */
   private arrive(env: Envelope): void {
@@ -428,11 +551,11 @@ export class MessageRunner implements Invoker {
     const from = previousCell(env.routing_path);
     if (!from || !inbound.reply) return;
     const key = `${env.uuid}>${from}`;
-    const timer = setTimeout(() => {
+    const timer = timerUntil(deadline, () => {
       if (this.replyChannels.get(key)?.timer !== timer) return;
       this.replyChannels.delete(key);
       inbound.reply?.(undefined);
-    }, Math.max(0, deadline - Date.now()));
+    });
     timer.unref?.();
     this.replyChannels.set(key, { reply: inbound.reply, timer });
   }
@@ -463,9 +586,10 @@ export class MessageRunner implements Invoker {
       return this.respondFailure(env, e, meta);
     }
     if (next === null) {
-      const response = await this.runLocally(env, meta);
-      return this.respond(env, [response], false, meta);
+      const response = await this.runReceived(env, meta);
+      return this.respond(env, response, meta);
     }
+    // A cell on the way need not know the method: it only forwards (rolling upgrades).
     const neighbour = this.neighbourFor(env, next);
     if (!neighbour) {
       const side = env.direction === 'up' ? 'parent' : 'child';
@@ -474,16 +598,16 @@ export class MessageRunner implements Invoker {
     if (env.hop_count >= env.max_hop_count) return this.respondFailure(env, new CellMaxHopCountReached(env.hop_count), meta);
     const nextPath = appendHop(env.routing_path, next);
     const waitUntil = env.need_response ? hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs) : meta.deadline;
+    let reply: string | undefined;
     try {
       this.stats.sent++;
-      const reply = await neighbour.link.send(encodeEnvelope(env), {
+      reply = await neighbour.link.send(encodeEnvelope(env), {
         messageType: 'targeted',
         fanout: env.fanout,
         expectReply: env.need_response,
         deadline: waitUntil,
         durable: !env.need_response,
       });
-      if (reply !== undefined) await this.acceptReply(reply, env, meta, next);
     } catch (e) {
       const err = linkError(e, nextPath, next);
       if (!env.need_response) {
@@ -494,17 +618,26 @@ export class MessageRunner implements Invoker {
       }
       return this.respondFailure(env, err, meta);
     }
+    if (reply !== undefined) this.acceptReply(reply, env, meta, next);
   }
 
-  /** A reply that came back on the same exchange: route it like any response message. */
-  private async acceptReply(reply: string, env: Envelope, meta: Meta, from: string): Promise<void> {
+  /**
+   * A reply that came back on the same exchange: decoded and checked like any message, then
+   * routed like any response. Never throws: a reply that cannot be used becomes a failure
+   * Response naming the neighbour that sent it.
+   */
+  private acceptReply(reply: string, env: Envelope, meta: Meta, from: string): void {
     let decoded: Envelope;
     try {
       decoded = decodeEnvelope(reply);
       if (decoded.message_type !== 'response') throw new InvalidArgument(`expected a response, got a ${decoded.message_type} message`);
+      if (decoded.response_uuid !== env.uuid) throw new InvalidArgument(`the reply answers message ${decoded.response_uuid}, not ${env.uuid}`);
+      const last = decoded.routing_path.slice(decoded.routing_path.lastIndexOf(PATH_CELL_SEP) + 1);
+      if (last !== from) throw new InvalidArgument(`the reply claims to come from '${last}'`);
     } catch (e) {
-      const err = new InvalidArgument(`cell ${from} answered with an undecodable reply: ${(e as Error).message}`, {
+      const err = new InvalidArgument(`cell ${from} answered with an unusable reply: ${(e as Error).message}`, {
         cell: appendHop(env.routing_path, from),
+        retryable: false,
       });
       if (env.message_type === 'broadcast') return this.collectorFailed(env.uuid, from, err);
       return this.respondFailure(env, err, meta);
@@ -513,7 +646,7 @@ export class MessageRunner implements Invoker {
     this.arrive(decoded);
     // No dedupe here: a reply on the exchange arrives once (the transport settles a send
     // once), so remembering its uuid would only cost a Map entry per call.
-    return this.routeResponse(decoded);
+    void this.routeResponse(decoded);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -530,7 +663,7 @@ export class MessageRunner implements Invoker {
       env.hop_count >= env.max_hop_count ? [] : [...(env.direction === 'down' ? this.state.children : this.state.parents).values()];
     if (!env.need_response) {
       if (runLocally) {
-        const r = await this.runLocally(env, meta);
+        const r = await this.runReceived(env, meta);
         if (r.failure) this.logger.warn(`cast ${env.method_name} failed at ${env.routing_path}: ${(r.value as Error).message}`);
       }
       if (hops.length === 0) return;
@@ -550,10 +683,6 @@ export class MessageRunner implements Invoker {
       );
       return;
     }
-    if (this.collectors.has(env.uuid)) {
-      // The same broadcast reached us twice at once (a cell with two parents): answer once.
-      return this.respondList(env, [], true);
-    }
     const waitUntil = hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs);
     const collector: Collector = {
       env,
@@ -566,7 +695,7 @@ export class MessageRunner implements Invoker {
       ...origin,
     };
     this.collectors.set(env.uuid, collector);
-    collector.timer = setTimeout(() => this.collectorTimeout(env.uuid), Math.max(0, waitUntil - Date.now()));
+    collector.timer = timerUntil(waitUntil, () => this.collectorTimeout(env.uuid));
     if (hops.length > 0) {
       const data = encodeEnvelope(env);
       for (const n of hops) {
@@ -578,7 +707,7 @@ export class MessageRunner implements Invoker {
       }
     }
     if (runLocally) {
-      const local = await this.runLocally(env, meta);
+      const local = await this.runReceived(env, meta);
       collector.local = local;
       collector.localPending = false;
     }
@@ -618,8 +747,11 @@ export class MessageRunner implements Invoker {
     c.dispose?.();
     const flat = c.lists.flat();
     if (c.resolve) {
-      const out = flat.map((w) => Response.fromJSON(w, this.errors));
-      if (c.local) out.push(c.local);
+      // Settling the caller must not throw past here (it runs inside transport callbacks):
+      // every answer was checked on arrival, and a bad one becomes a failure Response.
+      const method = c.meta.method;
+      const out = flat.map((w) => this.fromWire(w, method));
+      if (c.local) out.push(method ? this.checkedResult(c.local, method) : c.local);
       c.resolve(out);
       return;
     }
@@ -635,55 +767,61 @@ export class MessageRunner implements Invoker {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Running locally and answering
+  // Running here and answering
   // ---------------------------------------------------------------------------------------
 
-  private async runLocally(env: Envelope, meta: Meta): Promise<Response> {
-    const path = env.routing_path;
+  /** Runs a received message's method here: it must be served, fit the message type and have valid arguments. */
+  private runReceived(env: Envelope, meta: Meta): Promise<Response> {
+    const reg = this.registry.get(env.method_name);
     try {
-      const entry = entryFor(env);
-      if (!meta.origin) checkArgs(entry, env.method_kwargs);
-      if (entry.topOnly && !this.state.isTop()) return Response.success(path, null);
-      const builtin = builtinMethods.has(entry.wire);
-      const fn = builtin ? undefined : (this.handlers as Record<string, unknown>)[entry.handler];
-      if (!builtin && typeof fn !== 'function') throw new UnknownMethod(entry.wire, `is not implemented by cell ${this.name}`);
-      const ctx = this.handlerContext(env, meta);
-      const value = builtin
-        ? await this.runBuiltin(entry.wire, ctx, env.method_kwargs)
-        : await (fn as (c: HandlerContext, a: unknown) => unknown).call(this.handlers, ctx, env.method_kwargs);
+      if (!reg) throw new UnknownMethod(env.method_name, `is not known to cell ${this.name}`);
+      checkMessageType(reg.method, env.message_type);
+      if (!meta.origin) checkArgs(reg.method, env.method_kwargs);
+    } catch (e) {
+      return Promise.resolve(this.failureHere(env.routing_path, e));
+    }
+    return this.runHere(env, meta, reg);
+  }
+
+  /** Calls the handler, through the handler interceptors. Never rejects. */
+  private async runHere(env: Envelope, meta: Meta, reg: Registered): Promise<Response> {
+    const path = env.routing_path;
+    const m = reg.method;
+    try {
+      if (m.topOnly && !this.state.isTop()) return Response.success(path, null);
+      const handler = reg.handler;
+      if (!handler) throw new UnknownMethod(m.name, `is not implemented by cell ${this.name}`);
+      const call = (ctxt: RequestContext, args: unknown) => handler.call(reg.self, new LocalContext(env, ctxt, m, meta.deadline, this), args as never);
+      let value: unknown;
+      if (this.interceptors.length === 0) value = await call(env.ctxt, env.method_kwargs);
+      else {
+        const ctx: CallContext = {
+          stage: 'handler',
+          cell: this.name,
+          method: m,
+          ctxt: env.ctxt,
+          args: env.method_kwargs,
+          routingPath: path,
+          deadline: meta.deadline,
+          signal: new LocalContext(env, env.ctxt, m, meta.deadline, this).signal,
+          traceparent: env.traceparent,
+          message: env,
+        };
+        value = await applyInterceptors(this.interceptors, (c) => Promise.resolve(call(c.ctxt, c.args)))(ctx);
+      }
       return Response.success(path, value ?? null);
     } catch (e) {
-      if (e instanceof CellwireError) e.cell ??= path;
-      return Response.failure(path, e instanceof Error ? e : new Error(String(e)));
+      return this.failureHere(path, e);
     }
   }
 
-  private handlerContext(env: Envelope, meta: Meta): HandlerContext {
-    return new LocalContext(env, meta.deadline, this);
-  }
-
-  /** The neighbour-state methods core answers itself (reference 1.3 and section 4). */
-  private async runBuiltin(method: string, ctx: HandlerContext, args: Record<string, unknown>): Promise<null> {
-    const from = String(args.cell_name ?? '');
-    if (method === 'update_capabilities' || method === 'update_capacities') {
-      const ok =
-        method === 'update_capabilities'
-          ? this.state.updateCellCapabilities(from, args.capabilities as never)
-          : this.state.updateCellCapacities(from, args.capacities as never);
-      if (!ok) {
-        this.logger.warn(`${method} from unknown child cell '${from}' ignored`);
-        return null;
-      }
-    }
-    const cascade = method.endsWith('capabilities') ? 'tell_parents_our_capabilities' : 'tell_parents_our_capacities';
-    await this.invoke(cascade, ctx.ctxt, {}, { deadline: Date.now() + this.callTimeoutMs });
-    return null;
+  private failureHere(path: string, e: unknown): Response {
+    if (e instanceof CellwireError) e.cell ??= path;
+    return Response.failure(path, e instanceof Error ? e : new Error(String(e)));
   }
 
   private respondFailure(env: Envelope, e: unknown, meta: Meta): void {
-    const err = e instanceof Error ? e : new Error(String(e));
-    if (err instanceof CellwireError) err.cell ??= env.routing_path;
-    const r = Response.failure(env.routing_path, err);
+    const r = this.failureHere(env.routing_path, e);
     if (env.message_type === 'broadcast') {
       // A broadcast always answers with a list, even when it cannot go on (reference bug fixed).
       if (meta.origin) {
@@ -695,30 +833,29 @@ export class MessageRunner implements Invoker {
         return;
       }
       if (!env.need_response) {
-        this.logger.warn(`broadcast ${env.method_name} failed at ${env.routing_path}: ${err.message}`);
+        this.logger.warn(`broadcast ${env.method_name} failed at ${env.routing_path}: ${(r.value as Error).message}`);
         return;
       }
       return this.respondList(env, [r.toJSON(this.errors, this.sendStacks)], true);
     }
-    this.respond(env, [r], false, meta);
+    this.respond(env, r, meta);
   }
 
   /** Answers a targeted message: to the waiter here, or back along the reversed path. */
-  private respond(env: Envelope, responses: Response[], neighbourOnly: boolean, meta: Meta): void {
+  private respond(env: Envelope, response: Response, meta: Meta): void {
     if (!env.need_response) {
-      for (const r of responses) {
-        if (r.failure) this.logger.warn(`cast ${env.method_name} failed at ${r.cellName}: ${(r.value as Error).message}`);
+      if (response.failure) this.logger.warn(`cast ${env.method_name} failed at ${response.cellName}: ${(response.value as Error).message}`);
+      return;
+    }
+    if (meta.origin) {
+      const w = this.waiters.get(env.uuid);
+      if (w) {
+        const r = w.method ? this.checkedResult(response, w.method) : response;
+        this.settleWaiter(env.uuid, w, () => (isTimeout(r) ? w.reject(r.value as Error) : w.resolve(r)));
       }
       return;
     }
-    if (env.routing_path === this.name) {
-      const w = this.waiters.get(env.uuid);
-      const first = responses[0];
-      if (w && first) this.settleWaiter(env.uuid, w, () => (isTimeout(first) ? w.reject(first.value as Error) : w.resolve(first)));
-      return;
-    }
-    void meta;
-    this.respondList(env, responses.map((r) => r.toJSON(this.errors, this.sendStacks)), neighbourOnly);
+    this.respondList(env, [response.toJSON(this.errors, this.sendStacks)], false);
   }
 
   /** Sends a response message for `env` (reference _send_json_responses). */
@@ -726,7 +863,7 @@ export class MessageRunner implements Invoker {
     const res: Envelope = {
       message_type: 'response',
       ctxt: env.ctxt,
-      method_name: 'parse_responses',
+      method_name: RESPONSE_METHOD,
       method_kwargs: { responses: responses as unknown as Envelope['method_kwargs'][string] },
       direction: env.direction === 'up' ? 'down' : 'up',
       need_response: false,
@@ -745,14 +882,14 @@ export class MessageRunner implements Invoker {
     void this.routeResponse(res);
   }
 
-  /** Moves a response message one hop on, or hands it to whoever waits here. */
+  /** Moves a response message one hop on, or hands it to whoever waits here. Never rejects. */
   private async routeResponse(res: Envelope): Promise<void> {
     const target = res.target_cell ?? '';
     let next: string | null;
     try {
       next = nextHopName(target, res.routing_path);
     } catch (e) {
-      this.logger.error(`cannot route a response: ${(e as Error).message}`);
+      this.logger.warn(`cannot route a response: ${(e as Error).message}`);
       return;
     }
     const responses = (res.method_kwargs.responses ?? []) as unknown as WireResponse[];
@@ -760,7 +897,7 @@ export class MessageRunner implements Invoker {
     if (next === null) return this.deliver(responseUuid, responses, firstCell(res.routing_path));
     const neighbour = this.neighbourFor(res, next);
     if (!neighbour) {
-      this.logger.error(`cannot route a response to ${target}: ${next} is not a neighbour of ${this.name}`);
+      this.logger.warn(`cannot route a response to ${target}: ${next} is not a neighbour of ${this.name}`);
       return;
     }
     const data = encodeEnvelope(res);
@@ -774,7 +911,13 @@ export class MessageRunner implements Invoker {
     const lastHop = res.routing_path.split(PATH_CELL_SEP).length + 1 === target.split(PATH_CELL_SEP).length;
     try {
       this.stats.sent++;
-      await neighbour.link.send(data, { messageType: 'response', fanout: lastHop, expectReply: false, deadline: res.deadline ?? Date.now() + this.callTimeoutMs, durable: false });
+      await neighbour.link.send(data, {
+        messageType: 'response',
+        fanout: lastHop,
+        expectReply: false,
+        deadline: res.deadline ?? Date.now() + this.callTimeoutMs,
+        durable: false,
+      });
     } catch (e) {
       this.logger.warn(`could not send a response to ${next}: ${(e as Error).message}`);
     }
@@ -785,7 +928,7 @@ export class MessageRunner implements Invoker {
     const w = this.waiters.get(uuid);
     if (w) {
       const first = responses[0];
-      const r = first ? Response.fromJSON(first, this.errors) : Response.failure(w.target, new CellTimeout(w.target));
+      const r = first ? this.fromWire(first, w.method) : Response.failure(w.target, new CellTimeout(w.target));
       this.settleWaiter(uuid, w, () => (isTimeout(r) ? w.reject(r.value as Error) : w.resolve(r)));
       return;
     }
@@ -799,6 +942,22 @@ export class MessageRunner implements Invoker {
     this.logger.debug(`dropped a late response for ${uuid} from ${from}`);
   }
 
+  /** A wire answer as a Response for the caller, its value checked against the method's result schema. */
+  private fromWire(w: WireResponse, method: MethodDescriptor | undefined): Response {
+    const r = Response.fromJSON(w, this.errors);
+    return method ? this.checkedResult(r, method) : r;
+  }
+
+  /** A successful answer whose value does not fit the method's result schema becomes a failure naming its cell. */
+  private checkedResult(r: Response, method: MethodDescriptor): Response {
+    if (r.failure || method.validateResult(r.value)) return r;
+    const why = describeValidation(method.validateResult, 'value');
+    return Response.failure(
+      r.cellName,
+      new InvalidArgument(`cell ${r.cellName} answered ${method.name} with a value of the wrong shape: ${why}`, { cell: r.cellName, retryable: false }),
+    );
+  }
+
   private settleWaiter(uuid: string, w: Waiter, settle: () => void): void {
     if (this.waiters.get(uuid) !== w) return;
     this.waiters.delete(uuid);
@@ -806,41 +965,15 @@ export class MessageRunner implements Invoker {
     w.dispose();
     settle();
   }
-
-  /** Whether this runner was closed. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
 }
 
 const noop = (): void => undefined;
 
-/** What a handler gets: a plain class, so that making one per message allocates one object. */
-class LocalContext implements HandlerContext {
-  readonly ctxt: RequestContext;
-  readonly routingPath: string;
-  readonly needResponse: boolean;
-  readonly uuid: string;
-  readonly traceparent: string | undefined;
-  private signalValue: AbortSignal | undefined;
-
-  constructor(
-    readonly message: Envelope,
-    readonly deadline: number,
-    readonly runner: MessageRunner,
-  ) {
-    this.ctxt = message.ctxt;
-    this.routingPath = message.routing_path;
-    this.needResponse = message.need_response;
-    this.uuid = message.uuid;
-    this.traceparent = message.traceparent;
-  }
-
-  /** Made only when a handler asks for it: most never do. */
-  get signal(): AbortSignal {
-    this.signalValue ??= AbortSignal.timeout(Math.max(0, this.deadline - Date.now()));
-    return this.signalValue;
-  }
+/** A request context a caller hands in: the wire schema, and JSON all the way down. */
+function checkContext(ctxt: RequestContext): void {
+  if (!validateRequestContext(ctxt)) throw new InvalidArgument(`invalid request context: ${describeValidation(validateRequestContext, 'ctxt')}`);
+  const problem = jsonProblem(ctxt, 'ctxt');
+  if (problem) throw new InvalidArgument(`invalid request context: ${problem}`);
 }
 
 /** A targeted call that timed out anywhere on its path rejects, rather than resolving with a failure. */
@@ -883,20 +1016,4 @@ function abortError(signal: AbortSignal | undefined): CellwireError {
   return new CellwireError('aborted', reason);
 }
 
-// Random bytes for trace ids, drawn in batches: one randomBytes call per 256 messages
-// instead of one (a synchronous trip to the CSPRNG) per message.
-const TRACE_BYTES = 24;
-const TRACE_POOL = TRACE_BYTES * 256;
-let tracePool = Buffer.alloc(0);
-let traceOffset = TRACE_POOL;
-
-/** A new W3C traceparent: version 00, random trace and span ids, sampled. */
-export function newTraceparent(): string {
-  if (traceOffset + TRACE_BYTES > tracePool.length) {
-    tracePool = randomBytes(TRACE_POOL);
-    traceOffset = 0;
-  }
-  const b = tracePool.toString('hex', traceOffset, traceOffset + TRACE_BYTES);
-  traceOffset += TRACE_BYTES;
-  return `00-${b.slice(0, 32)}-${b.slice(32, 48)}-01`;
-}
+export { newTraceparent, safeDelay };

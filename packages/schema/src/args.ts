@@ -18,7 +18,6 @@ import type {
   JsonMap,
   MethodInfo,
   MigrationFilters,
-  ResponseJSON,
   RpcMessage,
   ServiceGetAllFilters,
   ServiceUpdateParams,
@@ -387,7 +386,3 @@ export interface AnnounceCapabilitiesArgs {}
 
 export interface AnnounceCapacitiesArgs {}
 
-export interface ParseResponsesArgs {
-  /** The answers, in order: the neighbours' lists, then the answering cell's own last. */
-  responses: ResponseJSON[];
-}

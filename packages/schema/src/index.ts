@@ -1,20 +1,12 @@
 /**
- * @cellwire/schema: every message method, defined once, and the domain types they carry.
+ * @cellwire/schema: the Nova cells v1 services as cellwire descriptors: `novaCells` (the
+ * reference MessageRunner's methods) and `cellState` (capabilities and capacities), their
+ * handler and client interfaces, and the domain types they carry.
  */
-export { method } from './define.js';
-export type {
-  ArgsOf,
-  Direction,
-  MethodDef,
-  MethodKind,
-  MethodSpec,
-  NeedResponse,
-  ResultOf,
-  RunLocally,
-  Target,
-} from './define.js';
-export { methods } from './methods.js';
-export type { MethodName, Methods } from './methods.js';
+export { novaCells } from './gen/nova-cells/index.js';
+export type { NovaCellsClient, NovaCellsHandlers } from './gen/nova-cells/index.js';
+export { cellState } from './gen/cell-state/index.js';
+export type { CellStateClient, CellStateHandlers } from './gen/cell-state/index.js';
+export { cellStateHandlers } from './cell-state/handlers.js';
 export type * from './types.js';
 export type * from './args.js';
-export type * from './wire.js';

@@ -4,17 +4,19 @@
  * each one into a JSON Schema (`required`, `noExtraProps`, `strictNullChecks`).
  *
  * Field names follow the reference (nova objects and DB rows, see
- * shared/reference/nova-cells-v1.md). `null` means the reference field is nullable;
+ * the reference (docs/reference.md)). `null` means the reference field is nullable;
  * `?` means the field may be absent (partial objects travel, like a versioned object's
  * set fields).
  */
 
+import type { JsonValue } from '@cellwire/core';
+
+// The protocol's own types, defined by @cellwire/core, used here as they are.
+export type { Capabilities, Capacities, CapacityUnits, JsonValue, RequestContext } from '@cellwire/core';
+
 // ---------------------------------------------------------------------------
 // Generic values
 // ---------------------------------------------------------------------------
-
-/** Any JSON value. Used where the reference passes free-form data. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
 /**
  * A JSON object with free-form values.
@@ -30,39 +32,6 @@ export type StringMap = { [key: string]: string };
 
 /** A date and time as an ISO 8601 string (e.g. `2019-04-04T12:00:00Z`). */
 export type IsoDateTime = string;
-
-// ---------------------------------------------------------------------------
-// Request context
-// ---------------------------------------------------------------------------
-
-/**
- * The request context that travels with every message (`ctxt`), as produced by nova's
- * `RequestContext.to_dict()`. Keys not declared here are kept as they are.
- */
-export interface RequestContext {
-  /** Request id, `req-<uuid>`. */
-  request_id: string;
-  /** The acting user; null for an admin context made by a service. */
-  user_id: string | null;
-  /** The acting project; null for an admin context made by a service. */
-  project_id: string | null;
-  roles: string[];
-  is_admin: boolean;
-  /** Whether queries see soft-deleted rows: `no` (default), `yes`, or `only` deleted rows. */
-  read_deleted: 'no' | 'yes' | 'only';
-  /** When the request started. */
-  timestamp: IsoDateTime;
-  user_name?: string | null;
-  project_name?: string | null;
-  /** Address of the API client that made the request. */
-  remote_address?: string | null;
-  /** Request id of the caller that started a chain of requests across services. */
-  global_request_id?: string | null;
-  /** Keystone token; travels between cells as in the reference. */
-  auth_token?: string | null;
-  /** Any other key of the reference context (`user`, `tenant`, `service_catalog`, ...), kept as is. */
-  [extra: string]: JsonValue | undefined;
-}
 
 // ---------------------------------------------------------------------------
 // Instances and flavors
@@ -503,28 +472,6 @@ export interface BwUsage {
 }
 
 // ---------------------------------------------------------------------------
-// Cell state: capabilities and capacities
-// ---------------------------------------------------------------------------
-
-/** A cell's capabilities: name to values, e.g. `{ "hypervisor": ["kvm", "xen"], "os": ["linux"] }`. */
-export type Capabilities = { [name: string]: string[] };
-
-/** Free capacity of one resource, counted in MB and in whole instances of each flavor size. */
-export interface CapacityUnits {
-  total_mb: number;
-  /** Flavor size in MB (as a string key) to the number of such instances that fit. */
-  units_by_mb: { [mb: string]: number };
-}
-
-/** A cell's free capacity (its own plus its children's); `{}` when it has no usable hosts. */
-export interface Capacities {
-  /** Free RAM; units keyed by the flavor's `memory_mb`. */
-  ram_free?: CapacityUnits;
-  /** Free disk; units keyed by the flavor's `(root_gb + ephemeral_gb) * 1024`. */
-  disk_free?: CapacityUnits;
-}
-
-// ---------------------------------------------------------------------------
 // Method payloads
 // ---------------------------------------------------------------------------
 
@@ -627,13 +574,3 @@ export interface BuildInstancesKwargs {
   legacy_bdm: boolean;
 }
 
-/**
- * One cell's answer as it travels in a `parse_responses` message. When `failure` is true,
- * `value` is `{ class, module, message, tb, args, kwargs }` (with `code` and `cell` in `kwargs`).
- */
-export interface ResponseJSON {
-  /** Path of the answering cell, relative to the message's origin. */
-  cell_name: string;
-  value: JsonValue;
-  failure: boolean;
-}

@@ -39,34 +39,29 @@ function relaxJsonValue(definitions: Record<string, unknown> | undefined): Recor
 }
 
 /**
- * `schemas` are the per-method files; each export, named by the wire name, validates that
- * method's `args`. `wire` are the envelope and response schemas, exported as `wireEnvelope`...
+ * One module of precompiled validators: each entry of `entries` becomes an export of that
+ * name. `definitions` are shared by all of them and compiled once: with inlineRefs off, each
+ * shared type (Instance, Service, ...) is one function every validator calls.
  */
-export function emitValidators(schemas: ReadonlyMap<string, JsonSchema>, wire: ReadonlyMap<string, JsonSchema> = new Map()): string {
-  // One schema holding every definition once: with inlineRefs off, each shared type
-  // (Instance, Service, ...) compiles to one function that every method's validator calls,
-  // instead of a copy per method.
-  const definitions: Record<string, unknown> = {};
-  const properties: Record<string, unknown> = {};
-  for (const [wireName, schema] of schemas) {
-    Object.assign(definitions, schema.definitions ?? {});
-    properties[wireName] = (schema.properties as { args: unknown }).args;
-  }
+export function emitValidators(entries: ReadonlyMap<string, JsonSchema>, definitions: Readonly<Record<string, unknown>>): string {
   const ajv = createAjv();
-  ajv.addSchema({ $id: BUNDLE, type: 'object', properties, definitions: relaxJsonValue(definitions) });
+  ajv.addSchema({ $id: BUNDLE, type: 'object', properties: Object.fromEntries(entries), definitions: relaxJsonValue({ ...definitions }) });
   const refs: Record<string, string> = {};
-  for (const wireName of schemas.keys()) refs[wireName] = `${BUNDLE}#/properties/${wireName}`;
-  for (const [stem, schema] of wire) {
-    const definitions = relaxJsonValue(schema.definitions as Record<string, unknown> | undefined);
-    ajv.addSchema(definitions ? { ...schema, definitions } : schema);
-    refs[`wire${pascal(stem)}`] = String(schema.$id);
-  }
+  for (const name of entries.keys()) refs[name] = `${BUNDLE}#/properties/${name}`;
   const toCode = (standaloneCode as unknown as { default?: typeof standaloneCode }).default ?? standaloneCode;
   const code = toCode(ajv, refs);
-  // The standalone output is plain JS; these pragmas let it live in a strict TS package.
+  // The standalone output is plain JS; these pragmas let it live in a strict TS project.
   return `/* eslint-disable */\n// @ts-nocheck\n${code}\n`;
 }
 
-function pascal(stem: string): string {
-  return stem.replace(/(^|[-_])([a-z])/g, (_, __, c: string) => c.toUpperCase());
+/** Splits schemas that carry their own `definitions` into bodies and one shared map. */
+export function hoistDefinitions(schemas: Iterable<[string, JsonSchema]>): { bodies: Map<string, JsonSchema>; definitions: Record<string, unknown> } {
+  const bodies = new Map<string, JsonSchema>();
+  const definitions: Record<string, unknown> = {};
+  for (const [name, schema] of schemas) {
+    const { definitions: defs, ...body } = schema as JsonSchema & { definitions?: Record<string, unknown> };
+    Object.assign(definitions, defs ?? {});
+    bodies.set(name, body);
+  }
+  return { bodies, definitions: Object.fromEntries(Object.keys(definitions).sort().map((k) => [k, definitions[k]])) };
 }

@@ -1,26 +1,24 @@
-/** What the generator knows about one method after reading the schema. */
-import type { MethodSpec } from '../../../packages/schema/src/define.js';
+/** What the generator knows about a service after reading its methods.ts. */
+import type { MethodSpec } from '../../../packages/core/src/method.js';
 
 export interface MethodModel {
   /** Wire name, snake_case. */
   readonly wire: string;
-  /** camelCase name used by stubs and CellHandlers. */
+  /** camelCase name used by stubs and handler interfaces. */
   readonly camel: string;
-  /** PascalCase name, used for generated symbols. */
-  readonly pascal: string;
   /** The doc comment text, without comment markers. */
   readonly doc: string;
-  /** Type expressions as written in the schema (e.g. `A.StopInstanceArgs`, `T.Service[]`). */
-  readonly argsType: string;
-  readonly resultType: string;
   readonly spec: MethodSpec;
 }
 
-export interface SchemaModel {
+export interface ServiceModel {
   /** Absolute path of methods.ts. */
   readonly file: string;
-  /** The file's import declarations, with module specifiers made absolute. */
-  readonly imports: readonly { readonly namespace: string; readonly path: string }[];
+  /** snake_case service name, from `export const service = { name, version }`. */
+  readonly name: string;
+  readonly version: string;
+  /** The doc comment of `service`, if any. */
+  readonly doc: string;
   readonly methods: readonly MethodModel[];
 }
 
