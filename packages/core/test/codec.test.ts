@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '@cellwire/schema';
-import { InvalidArgument, UnknownMethod, decodeEnvelope, encodeEnvelope, makeContext } from '../src/index.js';
-import { entryFor, checkArgs, checkCallerArgs } from '../src/codec.js';
+import { InvalidArgument, UnknownMethod, decodeEnvelope, encodeEnvelope, makeContext, type Envelope } from '../src/index.js';
+import { checkArgs, checkCallerArgs, checkMessageType } from '../src/codec.js';
+import { testService } from './service/gen/index.js';
+
+const echo = testService.methods.echo;
+const gather = testService.methods.gather;
 
 const base = (): Envelope => ({
   message_type: 'targeted',
   ctxt: makeContext({ custom_key: 'kept' }),
-  method_name: 'get_host_uptime',
-  method_kwargs: { cell_name: 'a!b', host_name: 'h1' },
+  method_name: 'echo',
+  method_kwargs: { cell_name: 'a!b', text: 'hi' },
   direction: 'down',
   need_response: true,
   fanout: false,
@@ -40,35 +43,31 @@ describe('envelope codec', () => {
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), message_type: 'weird' }))).toThrow(/message.message_type/);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), hop_count: 'one' }))).toThrow(/hop_count must be number/);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), surprise: 1 }))).toThrow(/additional properties 'surprise'/);
-    expect(() => decodeEnvelope(JSON.stringify({ ...base(), message_type: 'response', method_name: 'get_host_uptime' }))).toThrow(UnknownMethod);
+    expect(() => decodeEnvelope(JSON.stringify({ ...base(), message_type: 'response', method_name: 'echo' }))).toThrow(UnknownMethod);
+    expect(() => decodeEnvelope(JSON.stringify({ ...base(), method_name: 'parse_responses' }))).toThrow(UnknownMethod);
   });
 
-  it('dispatches only methods of the table, and only as their kind', () => {
-    expect(entryFor({ method_name: 'get_host_uptime', message_type: 'targeted' }).handler).toBe('getHostUptime');
-    expect(() => entryFor({ method_name: 'get_host_uptime', message_type: 'broadcast' })).toThrow(/cannot be sent as a broadcast/);
-    expect(() => entryFor({ method_name: 'constructor', message_type: 'targeted' })).toThrow(UnknownMethod);
-    expect(() => entryFor({ method_name: '_call_compute_api_with_obj', message_type: 'targeted' })).toThrow(UnknownMethod);
-    // task_log_get_all is both (targeted with a cell_name, else broadcast).
-    expect(entryFor({ method_name: 'task_log_get_all', message_type: 'broadcast' }).wire).toBe('task_log_get_all');
-    expect(entryFor({ method_name: 'task_log_get_all', message_type: 'targeted' }).wire).toBe('task_log_get_all');
+  it('lets a method travel only as its kind', () => {
+    expect(() => checkMessageType(echo, 'targeted')).not.toThrow();
+    expect(() => checkMessageType(echo, 'broadcast')).toThrow(/cannot be sent as a broadcast/);
+    expect(() => checkMessageType(gather, 'targeted')).toThrow(/cannot be sent as a targeted/);
+    expect(() => checkMessageType(gather, 'response')).toThrow(UnknownMethod);
   });
 
   it('checks arguments with the generated validators', () => {
-    const entry = entryFor({ method_name: 'get_host_uptime', message_type: 'targeted' });
-    expect(() => checkArgs(entry, { cell_name: 'a', host_name: 'h' })).not.toThrow();
-    expect(() => checkArgs(entry, { cell_name: 'a' })).toThrow(/must have required property 'host_name'/);
-    expect(() => checkArgs(entry, { cell_name: 'a', host_name: 7 })).toThrow(/args.host_name must be string/);
+    expect(() => checkArgs(echo, { cell_name: 'a', text: 'h' })).not.toThrow();
+    expect(() => checkArgs(echo, { cell_name: 'a' })).toThrow(/must have required property 'text'/);
+    expect(() => checkArgs(echo, { cell_name: 'a', text: 7 })).toThrow(/args.text must be string/);
   });
 
   it('takes JsonValue positions as they come off the wire, and checks a caller\'s objects for JSON at the origin', () => {
-    const entry = entryFor({ method_name: 'run_compute_api_method', message_type: 'targeted' });
-    const args = (x: unknown) => ({ cell_name: 'a!b', call: true, method_info: { method: 'start', method_args: ['u1', x], method_kwargs: {} } });
-    expect(() => checkCallerArgs(entry, args({ deep: [1, 'two', null, { ok: true }] }))).not.toThrow();
-    expect(() => checkCallerArgs(entry, args({ skipped: undefined }))).not.toThrow();
-    expect(() => checkCallerArgs(entry, args({ f: () => 1 }))).toThrow(/args.method_info.method_args.1.f is not JSON \(function\)/);
-    expect(() => checkCallerArgs(entry, args([1, Number.NaN]))).toThrow(/method_args.1.1 must be a finite number/);
-    expect(() => checkCallerArgs(entry, args([undefined]))).toThrow(/method_args.1.0 is not JSON \(undefined\)/);
+    const args = (x: unknown) => ({ run_locally: true, payload: { list: ['u1', x] } });
+    expect(() => checkCallerArgs(gather, args({ deep: [1, 'two', null, { ok: true }] }))).not.toThrow();
+    expect(() => checkCallerArgs(gather, args({ skipped: undefined }))).not.toThrow();
+    expect(() => checkCallerArgs(gather, args({ f: () => 1 }))).toThrow(/args.payload.list.1.f is not JSON \(function\)/);
+    expect(() => checkCallerArgs(gather, args([1, Number.NaN]))).toThrow(/payload.list.1.1 must be a finite number/);
+    expect(() => checkCallerArgs(gather, args([undefined]))).toThrow(/payload.list.1.0 is not JSON \(undefined\)/);
     // The typed parts are still the validator's: a wrong type is refused with its path.
-    expect(() => checkCallerArgs(entry, { ...args(1), call: 'yes' })).toThrow(/args.call must be boolean/);
+    expect(() => checkCallerArgs(gather, { ...args(1), run_locally: 'yes' })).toThrow(/args.run_locally must be boolean/);
   });
 });

@@ -68,9 +68,9 @@ describe('dedupe window', () => {
 
 describe('deadlines', () => {
   it('resolves a deadline from options', () => {
-    expect(resolveDeadline({ timeoutMs: 50 }, 1000, 10)).toBe(60);
-    expect(resolveDeadline({}, 1000, 10)).toBe(1010);
-    expect(resolveDeadline({ deadline: new Date(99), timeoutMs: 5 }, 1000, 10)).toBe(99);
+    expect(resolveDeadline({ timeoutMs: 50 }, 1000, Infinity, 10)).toBe(60);
+    expect(resolveDeadline({}, 1000, Infinity, 10)).toBe(1010);
+    expect(resolveDeadline({ deadline: new Date(99), timeoutMs: 5 }, 1000, Infinity, 10)).toBe(99);
   });
 
   it('lets deeper hops stop earlier, never past the deadline', () => {

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { methods } from '../src/index.js';
+import type { ArgsOf, MethodSpec, ResultOf } from '@cellwire/core';
+import { methods as stateMethods } from '../src/cell-state/methods.js';
+import { methods as novaMethods } from '../src/nova-cells/methods.js';
+import { cellState, novaCells } from '../src/index.js';
 import type {
-  ArgsOf,
   Instance,
-  MethodName,
-  MethodSpec,
-  Methods,
-  ResultOf,
   Service,
   ServiceGetAllArgs,
   StopInstanceArgs,
@@ -90,10 +88,20 @@ const EXPECTED: Record<string, Row> = {
   update_capacities: ['targeted', 'up', 'F'],
   announce_capabilities: ['targeted', 'down', 'F'],
   announce_capacities: ['targeted', 'down', 'F'],
-  parse_responses: ['targeted', 'up', 'F'],
 };
 
-const INTERNAL = ['update_capabilities', 'update_capacities', 'announce_capabilities', 'announce_capacities', 'parse_responses'];
+/** The reference's inter-cell methods: only ever sent by cells (no client stub). `parse_responses` is core's protocol now. */
+const INTERNAL = ['update_capabilities', 'update_capacities', 'announce_capabilities', 'announce_capacities'];
+
+/** The capabilities/capacities exchange: the cell_state service; the rest is nova_cells. */
+const CELL_STATE = [...INTERNAL, 'ask_children_for_capabilities', 'ask_children_for_capacities', 'tell_parents_our_capabilities', 'tell_parents_our_capacities'];
+
+/** Methods that run their handler in the calling cell, which sends one message per neighbour. */
+const LOCAL = ['ask_children_for_capabilities', 'ask_children_for_capacities', 'tell_parents_our_capabilities', 'tell_parents_our_capacities'];
+
+const methods = { ...novaMethods, ...stateMethods };
+type Methods = typeof methods;
+type MethodName = keyof Methods;
 
 const TOP_ONLY = [
   'instance_update_at_top',
@@ -164,7 +172,7 @@ const RUN_LOCALLY: Record<string, MethodSpec['runLocally']> = {
   get_keypair_at_top: false,
 };
 
-const SPEC_KEYS = new Set(['kind', 'direction', 'needResponse', 'target', 'runLocally', 'fanout', 'topOnly', 'sends', 'builtin', 'internal']);
+const SPEC_KEYS = new Set(['kind', 'direction', 'needResponse', 'target', 'runLocally', 'fanout', 'topOnly', 'internal']);
 
 const entries = Object.entries(methods) as [MethodName, MethodSpec][];
 const byName = new Map<string, MethodSpec>(entries);
@@ -188,15 +196,16 @@ const pascal = (name: string): string =>
 const src = (file: string): string => readFileSync(fileURLToPath(new URL(`../src/${file}`, import.meta.url)), 'utf8');
 
 describe('method table', () => {
-  it('declares exactly the 56 expected wire names', () => {
-    expect(Object.keys(EXPECTED)).toHaveLength(56);
+  it('declares the reference\'s wire names, the exchange of cell state as its own service', () => {
     expect(Object.keys(methods).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(Object.keys(stateMethods).sort()).toEqual([...CELL_STATE].sort());
+    expect(Object.values(novaCells.methods).map((m) => m.name).sort()).toEqual(Object.keys(novaMethods).sort());
+    expect(Object.values(cellState.methods).map((m) => m.name).sort()).toEqual([...CELL_STATE].sort());
   });
 
-  it('has 51 public methods and 5 internal ones', () => {
+  it('marks exactly the inter-cell methods internal', () => {
     const internal = entries.filter(([, s]) => s.internal).map(([n]) => n);
     expect(internal.sort()).toEqual([...INTERNAL].sort());
-    expect(entries.length - internal.length).toBe(51);
   });
 
   it('uses snake_case wire names', () => {
@@ -205,7 +214,8 @@ describe('method table', () => {
 
   it.each(Object.entries(EXPECTED))('%s has the reference kind, direction and need_response', (name, [kind, direction, need]) => {
     const s = spec(name);
-    expect(s.kind).toBe(kind);
+    // The senders run locally and send one targeted message per neighbour, as the reference's do.
+    expect(s.kind).toBe(LOCAL.includes(name) ? 'local' : kind);
     expect(s.direction).toBe(direction);
     expect(needResponseRepr(s.needResponse)).toBe(need);
   });
@@ -237,9 +247,9 @@ describe('routing specs are consistent', () => {
     }
   });
 
-  it('targeted methods have a target and no run_locally', () => {
+  it('targeted methods have a target (internal ones are routed by their sender) and no run_locally', () => {
     for (const [name, s] of entries.filter(([, s]) => s.kind === 'targeted')) {
-      expect(s.target, name).not.toBe('none');
+      expect(s.target, name).toEqual(s.internal ? 'none' : expect.objectContaining({ arg: expect.any(String) }));
       expect(s.runLocally, name).toBeUndefined();
     }
   });
@@ -281,72 +291,46 @@ describe('routing specs are consistent', () => {
     const got = entries.filter(([, s]) => typeof s.target === 'object' && 'arg' in s.target && s.target.arg === 'cell_name' && !s.target.optional);
     expect(got.map(([n]) => n).sort()).toEqual([...CELL_NAME_TARGETED].sort());
     expect(spec('build_instances').target).toEqual({ arg: 'target_cell' });
-    expect(spec('parse_responses').target).toEqual({ arg: 'target_cell' });
   });
 
-  it('neighbour-targeted methods are casts that go to the side their direction names', () => {
-    for (const [name, s] of entries) {
-      if (typeof s.target !== 'object' || !('neighbours' in s.target)) continue;
+  it('local methods are casts that target nobody', () => {
+    for (const [name, s] of entries.filter(([, s]) => s.kind === 'local')) {
       expect(s.needResponse, name).toBe(false);
-      expect(s.target.neighbours, name).toBe(s.direction === 'up' ? 'parents' : 'children');
+      expect(s.target, name).toBe('none');
     }
+    expect(entries.filter(([, s]) => s.kind === 'local').map(([n]) => n).sort()).toEqual([...LOCAL].sort());
   });
 
   it('only messages to parents about capabilities and capacities fan out', () => {
     const fanout = entries.filter(([, s]) => s.fanout).map(([n]) => n);
-    expect(fanout.sort()).toEqual(['tell_parents_our_capabilities', 'tell_parents_our_capacities', 'update_capabilities', 'update_capacities']);
+    expect(fanout.sort()).toEqual(['update_capabilities', 'update_capacities']);
   });
 
-  it('`sends` names an internal method with the same routing', () => {
-    const senders = entries.filter(([, s]) => s.sends !== undefined);
-    expect(Object.fromEntries(senders.map(([n, s]) => [n, s.sends]))).toEqual({
-      ask_children_for_capabilities: 'announce_capabilities',
-      ask_children_for_capacities: 'announce_capacities',
-      tell_parents_our_capabilities: 'update_capabilities',
-      tell_parents_our_capacities: 'update_capacities',
-    });
-    for (const [name, s] of senders) {
-      const sent = spec(s.sends ?? '');
-      expect(sent.internal, name).toBe(true);
-      expect(sent.kind, name).toBe(s.kind);
-      expect(sent.direction, name).toBe(s.direction);
-      expect(sent.target, name).toEqual(s.target);
-      expect(sent.needResponse, name).toEqual(s.needResponse);
-      expect(sent.fanout, name).toEqual(s.fanout);
-    }
-  });
-
-  it('internal methods are builtin, targeted casts, and never send another method', () => {
+  it('internal methods are targeted casts, never top-only', () => {
     for (const name of INTERNAL) {
       const s = spec(name);
-      expect(s.builtin, name).toBe(true);
       expect(s.kind, name).toBe('targeted');
       expect(s.needResponse, name).toBe(false);
-      expect(s.sends, name).toBeUndefined();
       expect(s.topOnly, name).toBeUndefined();
     }
-  });
-
-  it('builtin methods are the internal ones and the capability/capacity senders', () => {
-    const builtin = entries.filter(([, s]) => s.builtin).map(([n]) => n);
-    expect(builtin.sort()).toEqual([...INTERNAL, 'ask_children_for_capabilities', 'ask_children_for_capacities', 'tell_parents_our_capabilities', 'tell_parents_our_capacities'].sort());
   });
 });
 
 describe('schema sources (what tools/codegen reads)', () => {
-  const methodsSrc = src('methods.ts');
+  const methodsSrc = src('nova-cells/methods.ts') + src('cell-state/methods.ts');
   const argsSrc = src('args.ts');
   const typesSrc = src('types.ts');
 
   it('declares each entry as method<A.<PascalName>Args, Result>', () => {
     const decls = [...methodsSrc.matchAll(/^\s{2}(\w+): method<A\.(\w+),/gm)].map((m) => [m[1], m[2]]);
-    expect(decls).toHaveLength(56);
+    expect(decls.map(([n]) => n).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const [name, args] of decls) expect(args, name).toBe(`${pascal(name ?? '')}Args`);
   });
 
   it('exports one argument interface per method, and no other', () => {
     const exported = [...argsSrc.matchAll(/^export interface (\w+)/gm)].map((m) => m[1]);
     expect(exported.sort()).toEqual(Object.keys(EXPECTED).map((n) => `${pascal(n)}Args`).sort());
+    expect(argsSrc).not.toMatch(/ParseResponsesArgs/);
   });
 
   it('gives every entry a doc comment', () => {
@@ -374,7 +358,7 @@ describe('types', () => {
     expectTypeOf<ResultOf<Methods['service_get_all']>>().toEqualTypeOf<Service[]>();
     expectTypeOf<ArgsOf<Methods['update_capabilities']>>().toEqualTypeOf<UpdateCapabilitiesArgs>();
     expectTypeOf<ResultOf<Methods['get_host_uptime']>>().toEqualTypeOf<string>();
-    expectTypeOf<MethodName>().toEqualTypeOf<keyof typeof methods>();
+    expectTypeOf<MethodName>().toEqualTypeOf<keyof typeof novaMethods | keyof typeof stateMethods>();
   });
 
   it('accepts partial instances and reference-shaped arguments', () => {

@@ -89,13 +89,14 @@ export function emitAsyncApi(service: ApiService): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   for (const c of Object.keys(CHANNELS) as Channel[]) {
     const { address, description, binding } = CHANNELS[c];
-    channels[c] = {
+    // A copy: tools that rewrite the document in place must not reach the constants above.
+    channels[c] = structuredClone({
       address,
       description,
       messages: Object.fromEntries(on[c].map((name) => [name, { $ref: `#/components/messages/${name}` }])),
       ...(address.includes('{cell}') ? { parameters: CELL } : {}),
       bindings: { amqp: { ...binding, bindingVersion: AMQP } },
-    };
+    });
   }
 
   return {

@@ -2,7 +2,7 @@
  * `<out>/descriptor.ts`: the service descriptor, the handler interface a deployment
  * implements and the typed client interface `createClient` returns (docs/sdk.md).
  */
-import type { NeedResponse } from '../../../packages/core/src/method.js';
+import type { NeedResponse } from '@cellwire/core';
 import { camelCase, pascalCase, type MethodModel, type ServiceModel } from './model.js';
 
 export interface DescriptorNames {

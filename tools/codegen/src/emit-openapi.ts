@@ -109,7 +109,7 @@ function callOperation(m: ApiMethod, pool: SchemaPool, names: Names): Record<str
     summary,
     ...(m.doc.trim() && m.doc.trim() !== summary ? { description: m.doc.trim() } : {}),
     tags: [m.kind],
-    'x-cellwire': { kind: m.kind, direction: m.direction, needResponse: m.needResponse },
+    'x-cellwire': { kind: m.kind, direction: m.direction, needResponse: structuredClone(m.needResponse) },
     requestBody: { required: hasRequired(m.args), content: json(body) },
     responses: { ...successResponses(m, pool, names), ...errorResponses(ERRORS.map(([s]) => s)) },
   };

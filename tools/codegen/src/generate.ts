@@ -101,6 +101,8 @@ export interface WireOptions {
   readonly validatorsFile: string;
   /** Folder for the wire JSON Schemas. */
   readonly schemas: string;
+  /** A module the generator itself ships the wire schemas in (for the AsyncAPI documents). */
+  readonly codegenModule?: string;
   readonly tsconfig?: string;
 }
 
@@ -118,6 +120,10 @@ export function generateWire(options: WireOptions): GeneratedFiles {
   });
   const { bodies, definitions } = hoistDefinitions(picked);
   files.set(options.validatorsFile, `${header(source)}\n${emitValidators(bodies, definitions)}`);
+  if (options.codegenModule) {
+    const all = Object.fromEntries([...built].map(([stem, s]) => [stem, s]));
+    files.set(options.codegenModule, `${header(source)}\n/** The wire's JSON Schemas, as the generator puts them into AsyncAPI documents. */\nexport const wireSchemas: { readonly [stem: string]: { readonly [key: string]: unknown } } = ${JSON.stringify(all, null, 2)};\n`);
+  }
   return files;
 }
 

@@ -1,5 +1,5 @@
 /** What the generator knows about a service after reading its methods.ts. */
-import type { MethodSpec } from '../../../packages/core/src/method.js';
+import type { MethodSpec } from '@cellwire/core';
 
 export interface MethodModel {
   /** Wire name, snake_case. */

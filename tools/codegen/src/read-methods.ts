@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Node, Project, SyntaxKind, type Expression, type SourceFile } from 'ts-morph';
-import type { MethodSpec } from '../../../packages/core/src/method.js';
+import type { MethodSpec } from '@cellwire/core';
 import { camelCase, type MethodModel, type ServiceModel } from './model.js';
 
 const KINDS = ['targeted', 'broadcast', 'targeted_or_broadcast', 'local'];

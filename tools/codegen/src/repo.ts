@@ -39,6 +39,7 @@ export const WIRE: WireOptions = {
   },
   validatorsFile: 'packages/core/src/gen/wire.ts',
   schemas: 'schemas/wire',
+  codegenModule: 'tools/codegen/src/gen/wire-schemas.ts',
   tsconfig: 'tsconfig.base.json',
 };
 
@@ -46,7 +47,7 @@ export function generateRepo(check: boolean, log: (line: string) => void = conso
   let code = 0;
   const started = performance.now();
   const files = generateWire(WIRE);
-  const dirs = [WIRE.schemas, path.posix.dirname(WIRE.validatorsFile)];
+  const dirs = [WIRE.schemas, path.posix.dirname(WIRE.validatorsFile), 'tools/codegen/src/gen'];
   if (check) {
     const bad = problems(root, dirs, files);
     for (const b of bad) log(`  ${b}`);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
+import { Parser, DiagnosticSeverity, type Input } from '@asyncapi/parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiService, JsonSchema } from '../src/api-model.js';
@@ -30,36 +30,39 @@ const ROUTING: Record<string, Partial<ApiMethod>> = {
   announce_capabilities: { kind: 'targeted', direction: 'down', needResponse: false, internal: true },
   announce_capacities: { kind: 'targeted', direction: 'down', needResponse: false, internal: true },
   tell_parents_our_capabilities: { kind: 'targeted', direction: 'up', needResponse: false, sends: 'update_capabilities', fanout: true },
-  parse_responses: { kind: 'targeted', direction: 'up', needResponse: false, internal: true },
 };
 
+/** Method files live in one folder per service (nova-cells, cell-state); `wire/` holds the wire schemas. */
 function buildService(): ApiService {
   const definitions: Record<string, JsonSchema> = {};
   const methods: ApiMethod[] = [];
-  for (const file of fs.readdirSync(path.join(schemasDir, 'methods')).sort()) {
-    const s = readJson(`methods/${file}`);
-    const props = s.properties as { args: JsonSchema; result: JsonSchema };
-    // Each file carries the definitions it uses; the same name is the same type across files.
-    Object.assign(definitions, s.definitions ?? {});
-    const wire = String(s.title);
-    methods.push({
-      wire,
-      doc: String(s.description ?? ''),
-      kind: 'targeted',
-      direction: 'down',
-      needResponse: true,
-      internal: false,
-      args: props.args,
-      result: props.result,
-      ...ROUTING[wire],
-    });
+  const folders = fs.readdirSync(schemasDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'wire');
+  for (const folder of folders.map((d) => d.name).sort()) {
+    for (const file of fs.readdirSync(path.join(schemasDir, folder)).filter((f) => f.endsWith('.json') && !/^(openapi|asyncapi)\.json$/.test(f)).sort()) {
+      const s = readJson(`${folder}/${file}`);
+      const props = s.properties as { args: JsonSchema; result: JsonSchema };
+      // Each file carries the definitions it uses; the same name is the same type across files.
+      Object.assign(definitions, s.definitions ?? {});
+      const wire = String(s.title);
+      methods.push({
+        wire,
+        doc: String(s.description ?? ''),
+        kind: 'targeted',
+        direction: 'down',
+        needResponse: true,
+        internal: false,
+        args: props.args,
+        result: props.result,
+        ...ROUTING[wire],
+      });
+    }
   }
   return {
     name: 'nova_cells',
     version: '1.0.0',
     methods,
     definitions,
-    wire: { envelope: readJson('envelope.json'), response: readJson('response.json'), remoteError: readJson('remote-error.json') },
+    wire: { envelope: readJson('wire/envelope.json'), response: readJson('wire/response.json'), remoteError: readJson('wire/remote-error.json') },
   };
 }
 
@@ -69,7 +72,7 @@ async function validateOpenApi(doc: Record<string, unknown>): Promise<unknown> {
 }
 
 async function asyncApiErrors(doc: Record<string, unknown>) {
-  const { diagnostics, document } = await new Parser().parse(structuredClone(doc));
+  const { diagnostics, document } = await new Parser().parse(structuredClone(doc) as Input);
   return { document, errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => `${d.code} ${d.path.join('.')}: ${d.message}`) };
 }
 
@@ -284,6 +287,12 @@ describe('emitAsyncApi', () => {
     expect(JSON.stringify(schemas.Envelope)).toContain('#/components/schemas/EnvelopeRequestContext');
     expect((await asyncApiErrors(a)).errors).toEqual([]);
     expect(JSON.stringify(emitAsyncApi(clash))).toBe(JSON.stringify(a));
+  });
+
+  it('hands out fresh objects: rewriting one document leaves the next alone', () => {
+    const first = emitAsyncApi(service) as { channels: Record<string, { parameters?: { cell: { description: string } } }> };
+    first.channels.targeted!.parameters!.cell.description = 'changed';
+    expect(JSON.stringify(emitAsyncApi(service))).toBe(JSON.stringify(doc));
   });
 
   it('is deterministic', () => {

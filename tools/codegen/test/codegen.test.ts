@@ -1,42 +1,38 @@
 /**
- * The generator against its own fixture schema (golden output), against a copy with one
- * method added, and against the real schema (ajv strict, sample arguments, --check).
+ * The generator against its own fixture service (golden output), a copy with one method
+ * added, broken method files, and the repository's services (ajv strict, sample arguments,
+ * --check naming stale, missing and stray files).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
 import { createAjv } from '../src/emit-validators.js';
-import { generate, type GenerateOptions } from '../src/generate.js';
-import { repoOptions, run } from '../src/main.js';
+import { generateService, type ServiceOptions } from '../src/generate.js';
+import { generateRepo } from '../src/repo.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
+const tsconfig = path.join(root, 'tsconfig.base.json');
 const goldenDir = path.join(here, 'fixtures/golden');
 
-function fixtureOptions(schemaDir: string, outRoot: string): GenerateOptions {
-  return {
-    root: outRoot,
-    methodsFile: path.join(schemaDir, 'methods.ts'),
-    schemaImport: './schema',
-    coreImport: '@cellwire/core',
-    out: { coreGen: 'core', clientGen: 'client', schemas: 'schemas' },
-  };
+function fixtureOptions(projectRoot: string, methods: string): ServiceOptions {
+  return { root: projectRoot, methods, out: 'gen', schemas: 'schemas', tsconfig };
 }
 
 function copyFixture(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellwire-fixture-'));
   for (const f of ['types.ts', 'args.ts', 'methods.ts']) fs.copyFileSync(path.join(here, 'fixtures/schema', f), path.join(dir, f));
-  fs.writeFileSync(path.join(dir, 'define.ts'), `export * from ${JSON.stringify(path.join(root, 'packages/schema/src/define.js'))};\n`);
   return dir;
 }
 
-describe('codegen on the fixture schema', () => {
+describe('codegen on the fixture service', () => {
   it('matches the committed golden output (UPDATE_GOLDEN=1 rewrites it)', () => {
-    const files = generate(fixtureOptions(path.join(here, 'fixtures/schema'), goldenDir));
+    const { files } = generateService(fixtureOptions(goldenDir, '../schema/methods.ts'));
     if (process.env.UPDATE_GOLDEN) {
-      fs.rmSync(goldenDir, { recursive: true, force: true });
+      for (const d of ['gen', 'schemas']) fs.rmSync(path.join(goldenDir, d), { recursive: true, force: true });
       for (const [rel, content] of files) {
         fs.mkdirSync(path.dirname(path.join(goldenDir, rel)), { recursive: true });
         fs.writeFileSync(path.join(goldenDir, rel), content);
@@ -44,19 +40,20 @@ describe('codegen on the fixture schema', () => {
     }
     for (const [rel, content] of files) expect(fs.readFileSync(path.join(goldenDir, rel), 'utf8'), rel).toBe(content);
     expect([...files.keys()].sort()).toEqual([
-      'client/client.ts',
-      'core/dispatch.ts',
-      'core/validators.ts',
-      'schemas/methods/widget_get.json',
-      'schemas/methods/widget_list.json',
-      'schemas/methods/widget_poke.json',
+      'gen/descriptor.ts',
+      'gen/index.ts',
+      'gen/schemas.ts',
+      'gen/validators.ts',
+      'schemas/widget_get.json',
+      'schemas/widget_list.json',
+      'schemas/widget_poke.json',
     ]);
   });
 
   it('is deterministic and starts every file with the fixed header', () => {
-    const opts = fixtureOptions(path.join(here, 'fixtures/schema'), goldenDir);
-    const a = generate(opts);
-    const b = generate(opts);
+    const opts = fixtureOptions(goldenDir, '../schema/methods.ts');
+    const a = generateService(opts).files;
+    const b = generateService(opts).files;
     expect([...a.entries()]).toEqual([...b.entries()]);
     for (const [rel, content] of a) {
       const first = rel.endsWith('.json') ? JSON.parse(content).$comment : content.split('\n')[0];
@@ -64,10 +61,12 @@ describe('codegen on the fixture schema', () => {
     }
   });
 
-  it('a method added to the schema appears in the stubs, the dispatch table and the JSON Schemas', () => {
+  it('a method added to methods.ts appears in the descriptor, the handler and client interfaces, the validators and the JSON Schemas', () => {
     const dir = copyFixture();
     fs.appendFileSync(path.join(dir, 'args.ts'), `\nexport interface WidgetCountArgs {\n  color: 'red' | 'blue';\n}\n`);
-    const methods = fs.readFileSync(path.join(dir, 'methods.ts'), 'utf8').replace(
+    const text = fs.readFileSync(path.join(dir, 'methods.ts'), 'utf8');
+    const end = text.lastIndexOf('} as const;');
+    const methods = text.slice(0, end) + text.slice(end).replace(
       '} as const;',
       `  /** Count widgets of one colour in every cell. */
   widget_count: method<A.WidgetCountArgs, number>({
@@ -80,83 +79,87 @@ describe('codegen on the fixture schema', () => {
 } as const;`,
     );
     fs.writeFileSync(path.join(dir, 'methods.ts'), methods);
-    const files = generate(fixtureOptions(dir, dir));
-    expect(files.get('client/client.ts')).toContain(
-      "widgetCount(ctxt: T.RequestContext, args: A.WidgetCountArgs, options?: CallOptions): Promise<Response<number>[]>",
-    );
-    expect(files.get('core/dispatch.ts')).toContain("widget_count: { wire: 'widget_count', handler: 'widgetCount', kind: 'broadcast'");
-    expect(files.get('core/dispatch.ts')).toContain('widgetCount(ctx: HandlerContext, args: A.WidgetCountArgs): number | Promise<number>;');
-    expect(files.get('core/validators.ts')).toContain('export const widget_count');
-    const schema = JSON.parse(files.get('schemas/methods/widget_count.json')!);
+    const { files } = generateService(fixtureOptions(dir, 'methods.ts'));
+    const d = files.get('gen/descriptor.ts')!;
+    expect(d).toContain("widgetCount(ctxt: RequestContext, args: ArgsOf<M['widget_count']>, options?: CallOptions): Promise<Response<ResultOf<M['widget_count']>>[]>;");
+    expect(d).toContain("widgetCount(ctx: HandlerContext, args: ArgsOf<M['widget_count']>): ResultOf<M['widget_count']> | Promise<ResultOf<M['widget_count']>>;");
+    expect(d).toContain("widgetCount: { name: 'widget_count', kind: 'broadcast', direction: 'down', needResponse: true, target: 'none', runLocally: true");
+    expect(files.get('gen/validators.ts')).toContain('export const widget_count_args');
+    expect(files.get('gen/validators.ts')).toContain('export const widget_count_result');
+    const schema = JSON.parse(files.get('schemas/widget_count.json')!);
+    expect(schema.$id).toBe('https://cellwire.dev/schemas/widgets/widget_count.json');
     expect(schema.properties.args).toMatchObject({ type: 'object', additionalProperties: false, required: ['color'] });
-    expect(schema.properties.args.properties.color.type).toBe('string');
     expect([...schema.properties.args.properties.color.enum].sort()).toEqual(['blue', 'red']);
     expect(schema.properties.result).toEqual({ type: 'number' });
     expect(schema.description).toBe('Count widgets of one colour in every cell.');
   });
 
-  it('refuses a schema it cannot read, saying where', () => {
+  it('refuses method files it cannot use, saying where', () => {
     const dir = copyFixture();
-    const text = fs.readFileSync(path.join(dir, 'methods.ts'), 'utf8').replace('/** Fetch one widget from a named cell. */\n', '');
-    fs.writeFileSync(path.join(dir, 'methods.ts'), text);
-    expect(() => generate(fixtureOptions(dir, dir))).toThrow(/'widget_get' has no doc comment/);
+    const file = path.join(dir, 'methods.ts');
+    const good = fs.readFileSync(file, 'utf8');
+    const tries: [string, RegExp][] = [
+      [good.replace('/** Fetch one widget from a named cell. */\n', ''), /'widget_get' has no doc comment/],
+      [good.replace(/export const service = .*\n/, ''), /no 'export const service/],
+      [good.replace("version: '1.2.3'", "version: 'one'"), /service.version must be MAJOR.MINOR.PATCH/],
+      [good.replace("kind: 'targeted',", "kind: 'sideways',"), /kind must be one of/],
+      [good.replace("target: { arg: 'cell_name' },", "target: 'none',"), /needs target: \{ arg/],
+      [good.replace('A.WidgetGetArgs', 'A.NoSuchArgs'), /does not type-check/],
+    ];
+    for (const [text, why] of tries) {
+      fs.writeFileSync(file, text);
+      const out: string[] = [];
+      expect(main(['--methods', file, '--out', path.join(dir, 'gen'), '--schemas', path.join(dir, 'schemas'), '--tsconfig', tsconfig], (l) => out.push(l), dir), why.source).toBe(2);
+      expect(out.join('\n')).toMatch(why);
+    }
+  });
+
+  it('--check exits 1 naming every stale, missing and stray file; a run then makes it pass', () => {
+    const dir = copyFixture();
+    const argv = ['--methods', 'methods.ts', '--out', 'src/gen', '--schemas', 'schemas', '--tsconfig', tsconfig];
+    const out: string[] = [];
+    expect(main(argv, (l) => out.push(l), dir)).toBe(0);
+    fs.appendFileSync(path.join(dir, 'src/gen/descriptor.ts'), '// edited by hand\n');
+    fs.rmSync(path.join(dir, 'schemas/widget_get.json'));
+    fs.writeFileSync(path.join(dir, 'schemas/removed_method.json'), '{}\n');
+    out.length = 0;
+    expect(main([...argv, '--check'], (l) => out.push(l), dir)).toBe(1);
+    const text = out.join('\n');
+    expect(text).toContain('src/gen/descriptor.ts (stale');
+    expect(text).toContain('schemas/widget_get.json (missing)');
+    expect(text).toContain('schemas/removed_method.json (stray');
+    expect(main(argv, () => undefined, dir)).toBe(0);
+    expect(main([...argv, '--check'], () => undefined, dir)).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'schemas/removed_method.json'))).toBe(false);
   });
 });
 
-describe('codegen on the real schema', () => {
-  const files = generate(repoOptions);
-
-  it('emits every method and the wire types', () => {
-    const methods = [...files.keys()].filter((k) => k.startsWith('schemas/methods/'));
-    expect(methods).toHaveLength(56);
-    for (const f of ['schemas/envelope.json', 'schemas/response.json', 'schemas/remote-error.json']) expect(files.has(f), f).toBe(true);
-    const client = files.get('packages/client/src/gen/client.ts')!;
-    // 51 public stubs: every method that is not internal.
-    const stubs = new Set([...client.matchAll(/^ {2}([a-z][A-Za-z]+)\(ctxt: T\.RequestContext/gm)].map((m) => m[1]));
-    expect(stubs.size).toBe(51);
-    expect(stubs.has('updateCapabilities')).toBe(false);
-    expect(stubs.has('tellParentsOurCapabilities')).toBe(true);
+describe('codegen on this repository', () => {
+  it('the committed output is fresh (npm run generate -- --check)', () => {
+    const out: string[] = [];
+    expect(generateRepo(true, (l) => out.push(l)), out.join('\n')).toBe(0);
   });
 
   it('every JSON Schema compiles in ajv strict mode and accepts and rejects sample arguments', () => {
     const ajv = createAjv();
-    for (const [rel, content] of files) if (rel.endsWith('.json')) ajv.compile(JSON.parse(content));
-    const args = (wire: string) => ajv.getSchema(`https://cellwire.dev/schemas/methods/${wire}.json#/properties/args`)!;
-    const instance = { uuid: '7b5e2d7a-0000-4000-8000-000000000001', cell_name: 'api!c1', vm_state: 'active' };
-    expect(args('service_get_all')({})).toBe(true);
-    expect(args('service_get_all')({ filters: { disabled: false, host: 'h1' } })).toBe(true);
-    expect(args('service_get_all')({ filters: { disabled: 'no' } })).toBe(false);
-    expect(args('stop_instance')({ instance, do_cast: false })).toBe(true);
-    expect(args('stop_instance')({ instance, do_cast: 'yes' })).toBe(false);
-    expect(args('stop_instance')({})).toBe(false);
-    expect(args('get_host_uptime')({ cell_name: 'api!c1', host_name: 'h' })).toBe(true);
-    expect(args('get_host_uptime')({ cell_name: 'api!c1', host_name: 'h', extra: true })).toBe(false);
-    expect(args('instance_update_at_top')({ instance: { ...instance, metadata: { k: 'v' } } })).toBe(true);
-    expect(args('instance_update_at_top')({ instance: { ...instance, metadata: { k: 1 } } })).toBe(false);
-    expect(args('update_capabilities')({ cell_name: 'c1', capabilities: { hypervisor: ['kvm'] } })).toBe(true);
-    expect(args('update_capabilities')({ cell_name: 'c1', capabilities: { hypervisor: 'kvm' } })).toBe(false);
-    const envelope = ajv.getSchema('https://cellwire.dev/schemas/envelope.json')!;
-    expect(envelope({ message_type: 'targeted' })).toBe(false);
-  });
-
-  it('--check passes on the committed output and names each stale file', () => {
-    const lines: string[] = [];
-    expect(run(repoOptions, true, (l) => lines.push(l))).toBe(0);
-    // A copy of the output with one file changed, one missing and one extra.
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellwire-check-'));
-    for (const [rel, content] of files) {
-      fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
-      fs.writeFileSync(path.join(tmp, rel), content);
+    for (const dir of ['schemas/nova-cells', 'schemas/cell-state', 'schemas/wire']) {
+      for (const f of fs.readdirSync(path.join(root, dir))) {
+        if (f.endsWith('.json') && !/^(openapi|asyncapi)\.json$/.test(f)) ajv.compile(JSON.parse(fs.readFileSync(path.join(root, dir, f), 'utf8')));
+      }
     }
-    fs.appendFileSync(path.join(tmp, 'packages/client/src/gen/client.ts'), '// edited by hand\n');
-    fs.rmSync(path.join(tmp, 'schemas/methods/stop_instance.json'));
-    fs.writeFileSync(path.join(tmp, 'schemas/methods/removed_method.json'), '{}\n');
-    const out: string[] = [];
-    const copy = { ...repoOptions, root: tmp, methodsFile: path.join(root, repoOptions.methodsFile) };
-    expect(run(copy, true, (l) => out.push(l))).toBe(1);
-    const text = out.join('\n');
-    expect(text).toContain('packages/client/src/gen/client.ts (differs)');
-    expect(text).toContain('schemas/methods/stop_instance.json (missing)');
-    expect(text).toContain('schemas/methods/removed_method.json (not generated by the schema)');
+    const args = (svc: string, wire: string) => ajv.getSchema(`https://cellwire.dev/schemas/${svc}/${wire}.json#/properties/args`)!;
+    const instance = { uuid: '7b5e2d7a-0000-4000-8000-000000000001', cell_name: 'api!c1', vm_state: 'active' };
+    expect(args('nova_cells', 'service_get_all')({})).toBe(true);
+    expect(args('nova_cells', 'service_get_all')({ filters: { disabled: false, host: 'h1' } })).toBe(true);
+    expect(args('nova_cells', 'service_get_all')({ filters: { disabled: 'no' } })).toBe(false);
+    expect(args('nova_cells', 'stop_instance')({ instance, do_cast: false })).toBe(true);
+    expect(args('nova_cells', 'stop_instance')({ instance, do_cast: 'yes' })).toBe(false);
+    expect(args('nova_cells', 'stop_instance')({})).toBe(false);
+    expect(args('nova_cells', 'get_host_uptime')({ cell_name: 'api!c1', host_name: 'h', extra: true })).toBe(false);
+    expect(args('nova_cells', 'instance_update_at_top')({ instance: { ...instance, metadata: { k: 'v' } } })).toBe(true);
+    expect(args('nova_cells', 'instance_update_at_top')({ instance: { ...instance, metadata: { k: 1 } } })).toBe(false);
+    expect(args('cell_state', 'update_capabilities')({ cell_name: 'c1', capabilities: { hypervisor: ['kvm'] } })).toBe(true);
+    expect(args('cell_state', 'update_capabilities')({ cell_name: 'c1', capabilities: { hypervisor: 'kvm' } })).toBe(false);
+    expect(ajv.getSchema('https://cellwire.dev/schemas/wire/envelope.json')!({ message_type: 'targeted' })).toBe(false);
   });
 });

@@ -3,12 +3,13 @@
  * compile (an unused directive is itself an error), every other line must compile.
  * Checked by types.test.ts with the TypeScript compiler; never run.
  */
-import type { Instance } from '@cellwire/schema';
-import type { Response } from '@cellwire/core';
-import { CellsClient } from '../../src/index.js';
+import { novaCells, type Instance } from '@cellwire/schema';
+import type { Invoker, RequestContext, Response } from '@cellwire/core';
+import { createClient } from '../../src/index.js';
 
-declare const client: CellsClient;
-declare const ctxt: Parameters<CellsClient['serviceGetAll']>[0];
+declare const runner: Invoker;
+const client = createClient(novaCells, runner);
+declare const ctxt: RequestContext;
 declare const instance: Instance;
 
 export async function calls(): Promise<void> {

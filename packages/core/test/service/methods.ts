@@ -3,7 +3,7 @@
  * exercise targeted calls and casts, broadcasts both ways, errors and deadlines, without
  * any Nova method.
  */
-import { method } from '@cellwire/core';
+import { method, type JsonValue } from '@cellwire/core';
 
 /** The test service: three methods. */
 export const service = { name: 'test_service', version: '1.0.0' } as const;
@@ -30,7 +30,7 @@ export interface GatherArgs {
   /** Run in the sending cell too (default true). */
   run_locally?: boolean;
   /** Free-form payload, carried as is. */
-  payload?: { [key: string]: string | number | boolean | null };
+  payload?: { [key: string]: JsonValue };
 }
 
 export interface NoteArgs {

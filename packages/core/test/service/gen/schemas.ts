@@ -14,6 +14,31 @@ const definitions = {
       }
     },
     "additionalProperties": false
+  },
+  "JsonValue": {
+    "description": "Any JSON value. Used where a method passes free-form data.",
+    "anyOf": [
+      {
+        "type": "array",
+        "items": {
+          "$ref": "#/definitions/JsonValue"
+        }
+      },
+      {
+        "type": "object",
+        "additionalProperties": {
+          "$ref": "#/definitions/JsonValue"
+        }
+      },
+      {
+        "type": [
+          "null",
+          "string",
+          "number",
+          "boolean"
+        ]
+      }
+    ]
   }
 } as const;
 
@@ -24,7 +49,7 @@ export const schemas = {
     result: { ...{"type":"string"}, definitions },
   },
   gather: {
-    args: { ...{"type":"object","properties":{"behaviour":{"description":"Per cell short name, what its handler does.","type":"object","additionalProperties":{"$ref":"#/definitions/Behaviour"}},"run_locally":{"description":"Run in the sending cell too (default true).","type":"boolean"},"payload":{"description":"Free-form payload, carried as is.","type":"object","additionalProperties":{"type":["null","string","number","boolean"]}}},"additionalProperties":false}, definitions },
+    args: { ...{"type":"object","properties":{"behaviour":{"description":"Per cell short name, what its handler does.","type":"object","additionalProperties":{"$ref":"#/definitions/Behaviour"}},"run_locally":{"description":"Run in the sending cell too (default true).","type":"boolean"},"payload":{"description":"Free-form payload, carried as is.","type":"object","additionalProperties":{"$ref":"#/definitions/JsonValue"}}},"additionalProperties":false}, definitions },
     result: { ...{"type":"string"}, definitions },
   },
   note: {
