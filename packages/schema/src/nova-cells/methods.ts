@@ -160,8 +160,9 @@ export const methods = {
   }),
 
   /**
-   * Delete a service in a cell. The caller waits for the answer but the reference discards
-   * it (only a timeout reaches the caller); the value is null.
+   * Delete a service in a cell. The caller waits for the answer and gets it: a failure in the
+   * cell reaches the caller (the reference discarded it, only a timeout got through:
+   * docs/differences.md); the value is null.
    */
   service_delete: method<A.ServiceDeleteArgs, null>({
     kind: 'targeted',
@@ -310,9 +311,10 @@ export const methods = {
   // -------------------------------------------------------------------------
 
   /**
-   * List migrations matching the filters: from one cell when `cell_name` is given (a
-   * routing error there gives an empty list), else from every cell below (this one too if
-   * `run_locally`). Always answers a list of Responses.
+   * List migrations matching the filters: from one cell when `cell_name` is given, else from
+   * every cell below (this one too if `run_locally`). Always answers a list of Responses; a
+   * `cell_name` that cannot be routed gives one failure Response naming it (the reference
+   * gave an empty list: docs/differences.md).
    */
   get_migrations: method<A.GetMigrationsArgs, T.Migration[]>({
     kind: 'targeted_or_broadcast',

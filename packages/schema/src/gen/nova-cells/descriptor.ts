@@ -81,8 +81,9 @@ export interface NovaCellsHandlers {
   serviceUpdate(ctx: HandlerContext, args: ArgsOf<M['service_update']>): ResultOf<M['service_update']> | Promise<ResultOf<M['service_update']>>;
 
   /**
-   * Delete a service in a cell. The caller waits for the answer but the reference discards
-   * it (only a timeout reaches the caller); the value is null.
+   * Delete a service in a cell. The caller waits for the answer and gets it: a failure in the
+   * cell reaches the caller (the reference discarded it, only a timeout got through:
+   * docs/differences.md); the value is null.
    */
   serviceDelete(ctx: HandlerContext, args: ArgsOf<M['service_delete']>): ResultOf<M['service_delete']> | Promise<ResultOf<M['service_delete']>>;
 
@@ -153,9 +154,10 @@ export interface NovaCellsHandlers {
   bdmDestroyAtTop(ctx: HandlerContext, args: ArgsOf<M['bdm_destroy_at_top']>): ResultOf<M['bdm_destroy_at_top']> | Promise<ResultOf<M['bdm_destroy_at_top']>>;
 
   /**
-   * List migrations matching the filters: from one cell when `cell_name` is given (a
-   * routing error there gives an empty list), else from every cell below (this one too if
-   * `run_locally`). Always answers a list of Responses.
+   * List migrations matching the filters: from one cell when `cell_name` is given, else from
+   * every cell below (this one too if `run_locally`). Always answers a list of Responses; a
+   * `cell_name` that cannot be routed gives one failure Response naming it (the reference
+   * gave an empty list: docs/differences.md).
    */
   getMigrations(ctx: HandlerContext, args: ArgsOf<M['get_migrations']>): ResultOf<M['get_migrations']> | Promise<ResultOf<M['get_migrations']>>;
 
@@ -349,8 +351,9 @@ export interface NovaCellsClient {
   serviceUpdate(ctxt: RequestContext, args: ArgsOf<M['service_update']>, options?: CallOptions): Promise<Response<ResultOf<M['service_update']>>>;
 
   /**
-   * Delete a service in a cell. The caller waits for the answer but the reference discards
-   * it (only a timeout reaches the caller); the value is null.
+   * Delete a service in a cell. The caller waits for the answer and gets it: a failure in the
+   * cell reaches the caller (the reference discarded it, only a timeout got through:
+   * docs/differences.md); the value is null.
    */
   serviceDelete(ctxt: RequestContext, args: ArgsOf<M['service_delete']>, options?: CallOptions): Promise<Response<ResultOf<M['service_delete']>>>;
 
@@ -423,9 +426,10 @@ export interface NovaCellsClient {
   bdmDestroyAtTop(ctxt: RequestContext, args: ArgsOf<M['bdm_destroy_at_top']>, options?: CallOptions): Promise<void>;
 
   /**
-   * List migrations matching the filters: from one cell when `cell_name` is given (a
-   * routing error there gives an empty list), else from every cell below (this one too if
-   * `run_locally`). Always answers a list of Responses.
+   * List migrations matching the filters: from one cell when `cell_name` is given, else from
+   * every cell below (this one too if `run_locally`). Always answers a list of Responses; a
+   * `cell_name` that cannot be routed gives one failure Response naming it (the reference
+   * gave an empty list: docs/differences.md).
    */
   getMigrations(ctxt: RequestContext, args: ArgsOf<M['get_migrations']>, options?: CallOptions): Promise<Response<ResultOf<M['get_migrations']>>[]>;
 
