@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run demo`: the 8-cell tour of DESIGN.md section 8. Works on a fresh clone: installs
+# `npm run demo`: the 8-cell tour of docs/cell-service.md. Works on a fresh clone: installs
 # dependencies when they are missing, builds @cellwire/cell and what it depends on (nx
 # caches, so a second run starts at once), then runs `cellwire demo`. Needs no broker.
 set -euo pipefail

@@ -1,7 +1,8 @@
 /**
  * One conformance suite, run against every transport: memory, HTTP (real servers on
  * 127.0.0.1) and AMQP (a real RabbitMQ). Each cell of the 8-cell reference tree is its own
- * runner behind its own endpoint.
+ * runner behind its own endpoint, serving core's test service (echo, gather, note): the
+ * suite checks the protocol, not any Nova method.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,37 +10,33 @@ import {
   CellRoutingInconsistency,
   CellTimeout,
   MessageRunner,
+  RemoteError,
   makeContext,
+  serve,
   silentLogger,
   consoleLogger,
-  type CellHandlers,
-  type HandlerContext,
   type Link,
   type Listener,
   type Transport,
 } from '@cellwire/core';
 import { createClient } from '@cellwire/client';
+import { cellState, cellStateHandlers } from '@cellwire/schema';
 import { KITS } from './fixtures/kits.js';
 import { REFERENCE_PATHS, startTree, type NetworkKit } from './fixtures/tree.js';
+import { TestingException, testErrors, testHandlers, testService, testServices, type Run } from './fixtures/test-service.js';
 
 const ctxt = makeContext({ user_id: 'u1', project_id: 'p1' });
 
-function handlers(answer: (cell: string, ctx: HandlerContext) => unknown = (_c, ctx) => `response-${ctx.routingPath}`) {
-  return (cell: string): Partial<CellHandlers> => {
-    const run = (ctx: HandlerContext) => answer(cell, ctx) as never;
-    return { getHostUptime: run, serviceGetAll: run, computeNodeStats: run };
-  };
-}
-
 /** Two service instances of `top`, one child `leaf`, on one kit. */
 async function twoInstances(kit: NetworkKit) {
-  const runs: string[] = [];
+  /** Every handler run, by service instance. */
+  const runs: { instance: string; run: Run }[] = [];
   const closers: (() => Promise<void>)[] = [];
   const make = async (cell: string, instance: string, neighbours: string[]) => {
     const runner = new MessageRunner({
       name: cell,
       logger: process.env.DBG ? consoleLogger(instance, 'debug') : silentLogger,
-      handlers: { getHostUptime: () => (runs.push(instance), instance) },
+      services: [serve(testService, testHandlers(cell, (run) => runs.push({ instance, run }))), serve(cellState, cellStateHandlers())],
     });
     const transports: Transport[] = kit.transports(cell);
     const url = kit.listenUrl(cell);
@@ -80,88 +77,135 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
   const kit = () => KITS[kitName]!();
 
   it('routes a targeted call to a grandchild and back', async () => {
-    await using tree = await startTree({ kit: kit(), handlers: handlers() });
+    const runs: Run[] = [];
+    await using tree = await startTree({ kit: kit(), services: testServices(runs) });
     const target = 'api-cell!child-cell2!grandchild-cell1';
-    const r = await createClient(tree.cell('api-cell')).getHostUptime(ctxt, { cell_name: target, host_name: 'h1' });
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const r = await createClient(testService, tree.cell('api-cell')).echo(ctxt, { cell_name: target, text: 'hello' }, { traceparent });
     expect(r.cellName).toBe(target);
-    expect(r.valueOrRaise()).toBe(`response-${target}`);
-    const up = await createClient(tree.cell('grandchild-cell3')).getHostUptime(ctxt, { cell_name: 'grandchild-cell3', host_name: 'h' });
-    expect(up.valueOrRaise()).toBe('response-grandchild-cell3');
+    expect(r.valueOrRaise()).toBe(`hello@${target}`);
+    expect(runs.map((x) => [x.cell, x.ctx.traceparent, x.ctx.message.hop_count])).toEqual([['grandchild-cell1', traceparent, 3]]);
+    expect(runs[0]?.ctx.ctxt).toEqual(ctxt);
+    const up = await createClient(testService, tree.cell('grandchild-cell3')).echo(ctxt, { cell_name: 'grandchild-cell3', text: 'me' });
+    expect(up.valueOrRaise()).toBe('me@grandchild-cell3');
     expect(tree.pending()).toBe(0);
   });
 
   it('aggregates a broadcast per hop: 8 answers, each cell named, own answer last', async () => {
-    await using tree = await startTree({ kit: kit(), handlers: handlers() });
-    const res = await createClient(tree.cell('api-cell')).serviceGetAll(ctxt, {});
+    await using tree = await startTree({ kit: kit(), services: testServices() });
+    const res = await createClient(testService, tree.cell('api-cell')).gather(ctxt, {});
     expect(res.map((r) => r.cellName).sort()).toEqual([...REFERENCE_PATHS].sort());
-    for (const r of res) expect(r.valueOrRaise()).toBe(`response-${r.cellName}`);
+    for (const r of res) expect(r.valueOrRaise()).toBe(r.cellName);
     expect(res.at(-1)?.cellName).toBe('api-cell');
     const i = res.findIndex((r) => r.cellName === 'api-cell!child-cell3');
     expect(res.slice(i - 2, i).map((r) => r.cellName).sort()).toEqual([
       'api-cell!child-cell3!grandchild-cell2',
       'api-cell!child-cell3!grandchild-cell3',
     ]);
-    const up = (await tree.cell('grandchild-cell3').broadcast('service_get_all', ctxt, {}, { direction: 'up', needResponse: true }))!;
+    const up = (await tree.cell('grandchild-cell3').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }))!;
     expect(up.map((r) => r.cellName)).toEqual(['grandchild-cell3!child-cell3!api-cell', 'grandchild-cell3!child-cell3', 'grandchild-cell3']);
     expect(tree.pending()).toBe(0);
   });
 
-  it('carries typed errors: routing, hop limit, handler failures', async () => {
+  it('carries typed errors: routing, hop limit, handler failures as application errors', async () => {
     await using tree = await startTree({
       kit: kit(),
-      handlers: handlers((cell, ctx) => {
-        if (cell === 'child-cell2' || cell === 'grandchild-cell3') throw new CellRoutingInconsistency(`no from ${cell}`);
-        return ctx.routingPath;
-      }),
-      runner: () => ({ maxHopCount: 2 }),
+      services: testServices(),
+      runner: () => ({ maxHopCount: 2, errors: testErrors() }),
     });
-    const client = createClient(tree.cell('api-cell'));
-    const bad = await client.getHostUptime(ctxt, { cell_name: 'api-cell!child-cell9', host_name: 'h' });
+    const client = createClient(testService, tree.cell('api-cell'));
+    const bad = await client.echo(ctxt, { cell_name: 'api-cell!child-cell9', text: 't' });
+    expect(() => bad.valueOrRaise()).toThrow(CellRoutingInconsistency);
     expect(() => bad.valueOrRaise()).toThrow(/Unknown child when routing to api-cell!child-cell9/);
-    const far = await client.getHostUptime(ctxt, { cell_name: 'api-cell!child-cell3!grandchild-cell2', host_name: 'h' });
+    const far = await client.echo(ctxt, { cell_name: 'api-cell!child-cell3!grandchild-cell2', text: 't' });
     expect(() => far.valueOrRaise()).toThrow(CellMaxHopCountReached);
-    const res = await client.serviceGetAll(ctxt, {});
+    // A handler's own error: rebuilt as its class where both sides register it.
+    const failed = await client.echo(ctxt, { cell_name: 'api-cell!child-cell1', text: 't', fail: 'TestingException' });
+    expect(failed.failure).toBe(true);
+    expect(() => failed.valueOrRaise()).toThrow(TestingException);
+    expect(failed.error).toMatchObject({ code: 'remote', cell: 'api-cell!child-cell1', retryable: false });
+    // ... and as a RemoteError keeping the remote class name where it is not registered.
+    const unknown = await client.echo(ctxt, { cell_name: 'api-cell!child-cell4', text: 't', fail: 'KeyError' });
+    expect(unknown.value).toBeInstanceOf(RemoteError);
+    expect((unknown.value as RemoteError).remoteClass).toBe('KeyError');
+    expect(unknown.error?.cell).toBe('api-cell!child-cell4');
+    const res = await client.gather(ctxt, { behaviour: { 'child-cell2': { fail: 'TestingException' }, 'grandchild-cell3': { fail: 'TestingException' } } });
+    // max_hop_count 2: the grandchildren are not reached.
     expect(res).toHaveLength(5);
     expect(res.filter((r) => r.failure).map((r) => r.cellName)).toEqual(['api-cell!child-cell2']);
-    expect(res.find((r) => r.failure)?.error).toBeInstanceOf(CellRoutingInconsistency);
+    expect(res.find((r) => r.failure)?.value).toBeInstanceOf(TestingException);
+    expect(res.find((r) => r.failure)?.error?.cell).toBe('api-cell!child-cell2');
   });
 
   it('answers by the deadline with what it has: a silent grandchild is one timeout failure', async () => {
-    await using tree = await startTree({
-      kit: kit(),
-      handlers: handlers((cell, ctx) => (cell === 'grandchild-cell1' ? new Promise(() => undefined) : ctx.routingPath)),
-    });
+    await using tree = await startTree({ kit: kit(), services: testServices() });
+    const silent = { 'grandchild-cell1': { delay_ms: 60_000 } };
     const deadline = Date.now() + 1500;
-    const res = await createClient(tree.cell('api-cell')).serviceGetAll(ctxt, {}, { deadline });
+    const res = await createClient(testService, tree.cell('api-cell')).gather(ctxt, { behaviour: silent }, { deadline });
     expect(Date.now()).toBeLessThan(deadline + 1000);
     expect(res).toHaveLength(8);
     const failed = res.filter((r) => r.failure);
     expect(failed.map((r) => r.cellName)).toEqual(['api-cell!child-cell2!grandchild-cell1']);
     expect(failed[0]?.error).toBeInstanceOf(CellTimeout);
     await expect(
-      createClient(tree.cell('api-cell')).getHostUptime(ctxt, { cell_name: 'api-cell!child-cell2!grandchild-cell1', host_name: 'h' }, { timeoutMs: 700 }),
+      createClient(testService, tree.cell('api-cell')).echo(
+        ctxt,
+        { cell_name: 'api-cell!child-cell2!grandchild-cell1', text: 't', delay_ms: 60_000 },
+        { timeoutMs: 700 },
+      ),
     ).rejects.toBeInstanceOf(CellTimeout);
     await expect.poll(() => tree.pending()).toBe(0);
   });
 
   it('refuses bad input with a typed error and keeps serving', async () => {
-    await using tree = await startTree({ kit: kit(), handlers: handlers() });
+    const runs: Run[] = [];
+    await using tree = await startTree({ kit: kit(), services: testServices(runs) });
     const link = tree.cell('api-cell').state.children.get('child-cell1')!.link;
     const opts = { messageType: 'targeted' as const, fanout: false, expectReply: true, deadline: Date.now() + 3000, durable: false };
     await expect(link.send('{"message_type": "targeted", oops', opts)).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(link.send(JSON.stringify({ message_type: 'targeted', method_name: 'get_host_uptime' }), opts)).rejects.toMatchObject({
+    await expect(link.send(JSON.stringify({ message_type: 'targeted', method_name: 'echo' }), opts)).rejects.toMatchObject({
       code: 'invalid_argument',
     });
-    const r = await createClient(tree.cell('api-cell')).getHostUptime(ctxt, { cell_name: 'api-cell!child-cell1', host_name: 'h' });
-    expect(r.valueOrRaise()).toBe('response-api-cell!child-cell1');
+    expect(runs).toEqual([]);
+    const r = await createClient(testService, tree.cell('api-cell')).echo(ctxt, { cell_name: 'api-cell!child-cell1', text: 'still' });
+    expect(r.valueOrRaise()).toBe('still@api-cell!child-cell1');
+  });
+
+  it('a cell under two parents runs a broadcast once, either way; the second path answers an empty list', async () => {
+    const runs: Run[] = [];
+    const layout = { top: ['left', 'right'], left: ['leaf'], right: ['leaf'] };
+    await using tree = await startTree({ kit: kit(), layout, services: testServices(runs) });
+    const down = await createClient(testService, tree.cell('top')).gather(ctxt, {});
+    expect(down).toHaveLength(4);
+    expect(down.filter((r) => r.failure)).toEqual([]);
+    expect(down.map((r) => r.cellName)).toEqual(expect.arrayContaining(['top', 'top!left', 'top!right']));
+    expect(down.filter((r) => r.cellName.endsWith('!leaf'))).toHaveLength(1);
+    const up = (await tree.cell('leaf').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }))!;
+    expect(up).toHaveLength(4);
+    expect(up.filter((r) => r.failure)).toEqual([]);
+    expect(up.filter((r) => r.cellName.endsWith('!top'))).toHaveLength(1);
+    expect(runs.filter((r) => r.cell === 'leaf' || r.cell === 'top')).toHaveLength(4);
+    expect(tree.cell('leaf').stats.duplicates + tree.cell('top').stats.duplicates).toBe(2);
+    await expect.poll(() => tree.pending()).toBe(0);
   });
 
   it('fanout reaches every service instance of a cell; other messages go to one', async () => {
     await using f = await twoInstances(kit());
-    await createClient(f.leaf).tellParentsOurCapabilities(ctxt);
+    await createClient(cellState, f.leaf).tellParentsOurCapabilities(ctxt, {});
     await expect.poll(() => [f.a, f.b].map((r) => r.state.children.get('leaf')!.lastSeen > 0)).toEqual([true, true]);
-    const r = await f.leaf.targeted('get_host_uptime', ctxt, { cell_name: 'leaf!top', host_name: 'h' }, { target: 'leaf!top', direction: 'up', needResponse: true });
-    expect(['top-a', 'top-b']).toContain(r?.valueOrRaise());
-    expect(f.runs).toHaveLength(1);
+    const r = await f.leaf.targeted(testService.methods.echo, ctxt, { cell_name: 'leaf!top', text: 'one' }, {
+      target: 'leaf!top',
+      direction: 'up',
+      needResponse: true,
+    });
+    expect(r?.valueOrRaise()).toBe('one@leaf!top');
+    expect(f.runs.map((x) => x.instance)).toHaveLength(1);
+    expect(['top-a', 'top-b']).toContain(f.runs[0]?.instance);
+    // A broadcast up without fanout goes to one instance too.
+    await createClient(testService, f.leaf).note(ctxt, { text: 'hi' });
+    await expect.poll(() => f.runs.filter((x) => x.run.method === 'note').length).toBe(1);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(f.runs.filter((x) => x.run.method === 'note').map((x) => x.instance)).toHaveLength(1);
+    expect(f.runs.filter((x) => x.run.method === 'note').map((x) => x.run.ctx.routingPath)).toEqual(['leaf!top']);
   });
 });

@@ -1,18 +1,20 @@
 /**
  * One tree, three transports: api-cell to child-cell2 over AMQP, child-cell2 to
  * grandchild-cell1 over HTTP (signed), every other link in memory. The scheme of each
- * neighbour URL picks the transport for that link.
+ * neighbour URL picks the transport for that link. Cells serve core's test service.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { expect, it } from 'vitest';
-import { makeContext, silentLogger, startCellNode, type CellHandlers, type CellNode, type HandlerContext } from '@cellwire/core';
+import { makeContext, serve, silentLogger, startCellNode, type CellNode } from '@cellwire/core';
 import { createClient } from '@cellwire/client';
+import { cellState, cellStateHandlers } from '@cellwire/schema';
 import { createAmqpTransport } from '@cellwire/transport-amqp';
 import { createHttpTransport } from '@cellwire/transport-http';
 import { MemoryNetwork } from '@cellwire/transport-memory';
 import { AMQP_URL, deleteQueues } from './fixtures/kits.js';
 import { REFERENCE_PATHS, REFERENCE_TREE } from './fixtures/tree.js';
+import { testHandlers, testService } from './fixtures/test-service.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,10 +39,7 @@ it('a broadcast over mixed links returns all 8 answers and a targeted call reach
   };
   const parents = new Map<string, string>();
   for (const [p, kids] of Object.entries(REFERENCE_TREE)) for (const k of kids) parents.set(k, p);
-  const handlers = (): Partial<CellHandlers> => ({
-    serviceGetAll: ((ctx: HandlerContext) => ctx.routingPath) as never,
-    getHostUptime: (ctx: HandlerContext) => ctx.routingPath,
-  });
+  const services = (cell: string) => [serve(testService, testHandlers(cell)), serve(cellState, cellStateHandlers())];
   const transports = () => [memory.transport(), createHttpTransport(), createAmqpTransport({ prefix, log: () => undefined, drainTimeoutMs: 200 })];
   const nodes: CellNode[] = [];
   try {
@@ -58,7 +57,7 @@ it('a broadcast over mixed links returns all 8 answers and a targeted call reach
       nodes.push(
         await startCellNode({
           name: cell,
-          handlers: handlers(),
+          services: services(cell),
           logger: silentLogger,
           transports: transports(),
           listen,
@@ -73,12 +72,21 @@ it('a broadcast over mixed links returns all 8 answers and a targeted call reach
     }
     const api = nodes[0]!.runner;
     expect(api.state.children.get('child-cell2')!.link.constructor.name).toMatch(/Amqp/);
-    const res = await createClient(api).serviceGetAll(makeContext(), {}, { timeoutMs: 5000 });
+    const client = createClient(testService, api);
+    const res = await client.gather(makeContext(), {}, { timeoutMs: 5000 });
     expect(res.filter((r) => r.failure)).toEqual([]);
     expect(res.map((r) => r.valueOrRaise()).sort()).toEqual([...REFERENCE_PATHS].sort());
     const target = 'api-cell!child-cell2!grandchild-cell1';
-    const r = await createClient(api).getHostUptime(makeContext(), { cell_name: target, host_name: 'h' }, { timeoutMs: 5000 });
-    expect(r.valueOrRaise()).toBe(target);
+    const r = await client.echo(makeContext(), { cell_name: target, text: 'h' }, { timeoutMs: 5000 });
+    expect(r.valueOrRaise()).toBe(`h@${target}`);
+    // And back up from grandchild-cell1 over HTTP then AMQP.
+    const grandchild = nodes.find((n) => n.runner.name === 'grandchild-cell1')!.runner;
+    const up = await grandchild.broadcast(testService.methods.gather, makeContext(), {}, { direction: 'up', needResponse: true }, { timeoutMs: 5000 });
+    expect(up?.map((x) => [x.cellName, x.valueOrRaise()])).toEqual([
+      ['grandchild-cell1!child-cell2!api-cell', 'grandchild-cell1!child-cell2!api-cell'],
+      ['grandchild-cell1!child-cell2', 'grandchild-cell1!child-cell2'],
+      ['grandchild-cell1', 'grandchild-cell1'],
+    ]);
   } finally {
     await Promise.allSettled(nodes.map((n) => n.close()));
     await deleteQueues(AMQP_URL, ['api-cell', 'child-cell2'].flatMap((c) => ['targeted', 'broadcast', 'response'].map((t) => `${prefix}.${c}.${t}`)));

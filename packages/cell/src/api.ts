@@ -1,12 +1,12 @@
 /**
- * The cell's local HTTP API (DESIGN.md section 7), served on the same listener as the HTTP
+ * The cell's local HTTP API (docs/cell-service.md), served on the same listener as the HTTP
  * transport (as its `fallback`): run a message-runner method from this cell, read the cell's
  * state, its instances and its health. Every answer is JSON; every refusal is a 4xx
  * `{ "error": { "code", "message" } }` that says what was wrong, and a failing handler is a
  * 500 of the same shape, never a crash.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { CellwireError, methodSpecs, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
+import { CellwireError, httpStatusFor, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
 import type { Instance, RequestContext } from '@cellwire/schema';
 
 /** The API's routes, below the listen URL's path. */
@@ -18,7 +18,10 @@ export const API_PATHS = {
   health: '/v1/health',
 } as const;
 
-/** Error codes of the API: cellwire's own, plus the two that only HTTP has. */
+/**
+ * Error codes of the API: cellwire's own (answered with core's `httpStatusFor`), plus
+ * `method_not_allowed` (405), which only HTTP has and which is no cellwire error code.
+ */
 export type ApiErrorCode = CellwireError['code'] | 'method_not_allowed';
 
 /** The body of every API error. */
@@ -67,6 +70,11 @@ class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** A cellwire error code, with the status core's one table gives it. */
+  static of(code: CellwireError['code'], message: string, headers: Record<string, string> = {}): ApiError {
+    return new ApiError(httpStatusFor(code), code, message, headers);
+  }
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -89,7 +97,8 @@ export function createApiHandler(deps: ApiDeps): RequestListener {
       // The last line of defence: whatever went wrong, this request gets an answer and the
       // server keeps serving.
       deps.logger?.error(`HTTP API ${req.method ?? '?'} ${req.url ?? ''} failed: ${(e as Error)?.stack ?? String(e)}`);
-      sendError(res, new ApiError(500, 'internal', `internal error: ${(e as Error)?.message ?? String(e)}`));
+      const err = CellwireError.from(e);
+      sendError(res, ApiError.of(err.code, err.code === 'internal' ? `internal error: ${err.message}` : err.message));
     });
   };
 }
@@ -98,7 +107,7 @@ async function handle(deps: ApiDeps, base: string, maxBody: number, req: Incomin
   const url = new URL(req.url ?? '/', 'http://cell.invalid');
   let pathname = url.pathname;
   if (base) {
-    if (pathname !== base && !pathname.startsWith(`${base}/`)) throw new ApiError(404, 'not_found', `no route for ${url.pathname}`);
+    if (pathname !== base && !pathname.startsWith(`${base}/`)) throw ApiError.of('not_found', `no route for ${url.pathname}`);
     pathname = pathname.slice(base.length) || '/';
   }
   const verb = req.method ?? 'GET';
@@ -123,16 +132,17 @@ async function handle(deps: ApiDeps, base: string, maxBody: number, req: Incomin
     allow(verb, ['GET', 'HEAD']);
     const uuid = decodeSegment(pathname.slice(API_PATHS.instances.length + 1));
     const instance = deps.instances.get(uuid);
-    if (!instance) throw new ApiError(404, 'not_found', `Instance ${uuid} could not be found.`);
+    if (!instance) throw ApiError.of('not_found', `Instance ${uuid} could not be found.`);
     return sendJson(res, 200, instance);
   }
-  throw new ApiError(404, 'not_found', `no route for ${verb} ${url.pathname} (see ${Object.values(API_PATHS).join(', ')})`);
+  throw ApiError.of('not_found', `no route for ${verb} ${url.pathname} (see ${Object.values(API_PATHS).join(', ')})`);
 }
 
 async function call(deps: ApiDeps, maxBody: number, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const spec = method && Object.hasOwn(methodSpecs, method) ? methodSpecs[method] : undefined;
-  if (!spec || spec.internal) {
-    throw new ApiError(404, 'unknown_method', `Method '${method}' is not a known method (wire names, e.g. service_get_all)`);
+  // The methods this cell's runner serves, by wire name; internal ones only travel between cells.
+  const served = method ? deps.runner.method(method) : undefined;
+  if (!served || served.internal) {
+    throw ApiError.of('unknown_method', `Method '${method}' is not a known method (wire names, e.g. service_get_all)`);
   }
   const body = parseCallRequest(await readBody(req, maxBody));
   const ctxt = body.ctxt === undefined ? adminContext() : makeContext(body.ctxt);
@@ -148,7 +158,7 @@ async function call(deps: ApiDeps, maxBody: number, method: string, req: Incomin
       signal: abort.signal,
     });
   } catch (e) {
-    if (e instanceof CellwireError) throw new ApiError(statusForCode(e.code), e.code, e.message);
+    if (e instanceof CellwireError) throw ApiError.of(e.code, e.message);
     throw e;
   }
   if (result === undefined) return sendJson(res, 202, { status: 'accepted', method, cell: deps.runner.name });
@@ -167,20 +177,20 @@ export function parseCallRequest(text: string): CallRequest {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ApiError(400, 'invalid_argument', `request body is not JSON: ${(e as Error).message}`);
+    throw ApiError.of('invalid_argument', `request body is not JSON: ${(e as Error).message}`);
   }
-  if (!isObject(raw)) throw new ApiError(400, 'invalid_argument', 'request body must be a JSON object { ctxt?, args?, timeout_s? }');
+  if (!isObject(raw)) throw ApiError.of('invalid_argument', 'request body must be a JSON object { ctxt?, args?, timeout_s? }');
   for (const k of Object.keys(raw)) {
-    if (!['ctxt', 'args', 'timeout_s'].includes(k)) throw new ApiError(400, 'invalid_argument', `unknown field '${k}' (allowed: ctxt, args, timeout_s)`);
+    if (!['ctxt', 'args', 'timeout_s'].includes(k)) throw ApiError.of('invalid_argument', `unknown field '${k}' (allowed: ctxt, args, timeout_s)`);
   }
   const out: { ctxt?: Partial<RequestContext>; args?: Record<string, unknown>; timeout_s?: number } = {};
   if (raw.args !== undefined) {
-    if (!isObject(raw.args)) throw new ApiError(400, 'invalid_argument', 'args must be a JSON object of the method\'s arguments');
+    if (!isObject(raw.args)) throw ApiError.of('invalid_argument', 'args must be a JSON object of the method\'s arguments');
     out.args = raw.args;
   }
   if (raw.timeout_s !== undefined) {
     const t = raw.timeout_s;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new ApiError(400, 'invalid_argument', 'timeout_s must be a number of seconds > 0');
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw ApiError.of('invalid_argument', 'timeout_s must be a number of seconds > 0');
     out.timeout_s = t;
   }
   if (raw.ctxt !== undefined) out.ctxt = checkContext(raw.ctxt);
@@ -190,8 +200,8 @@ export function parseCallRequest(text: string): CallRequest {
 // The runner does not check the context of a message it creates, but the next cell does: a
 // bad one would be refused there as a malformed envelope. Say so here, naming the field.
 function checkContext(v: unknown): Partial<RequestContext> {
-  if (!isObject(v)) throw new ApiError(400, 'invalid_argument', 'ctxt must be a JSON object');
-  const bad = (field: string, what: string) => new ApiError(400, 'invalid_argument', `ctxt.${field} must be ${what}`);
+  if (!isObject(v)) throw ApiError.of('invalid_argument', 'ctxt must be a JSON object');
+  const bad = (field: string, what: string) => ApiError.of('invalid_argument', `ctxt.${field} must be ${what}`);
   for (const f of ['request_id', 'timestamp'] as const) if (v[f] !== undefined && typeof v[f] !== 'string') throw bad(f, 'a string');
   for (const f of ['user_id', 'project_id'] as const) if (v[f] !== undefined && v[f] !== null && typeof v[f] !== 'string') throw bad(f, 'a string or null');
   if (v.is_admin !== undefined && typeof v.is_admin !== 'boolean') throw bad('is_admin', 'true or false');
@@ -217,12 +227,12 @@ function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new ApiError(400, 'invalid_argument', `malformed path segment '${s}'`);
+    throw ApiError.of('invalid_argument', `malformed path segment '${s}'`);
   }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `request body exceeds ${limit} bytes`, { connection: 'close' });
+  const tooLarge = () => ApiError.of('payload_too_large', `request body exceeds ${limit} bytes`, { connection: 'close' });
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume();
     return Promise.reject(tooLarge());
@@ -242,32 +252,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/** The HTTP status of an error code. */
-export function statusForCode(code: string): number {
-  switch (code) {
-    case 'invalid_argument':
-    case 'routing_inconsistency':
-      return 400;
-    case 'unauthenticated':
-      return 401;
-    case 'unknown_method':
-    case 'not_found':
-      return 404;
-    case 'method_not_allowed':
-      return 405;
-    case 'payload_too_large':
-      return 413;
-    case 'aborted':
-      return 499;
-    case 'unavailable':
-      return 503;
-    case 'timeout':
-      return 504;
-    default:
-      return 500;
-  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,10 +1,10 @@
 /**
- * The `cellwire` command line (DESIGN.md section 8): serve a cell from its config file, call
+ * The `cellwire` command line (docs/cell-service.md): serve a cell from its config file, call
  * a method through a cell's HTTP API, draw the tree below a cell, or run the demo. Plain
  * argv parsing: one command, its positionals, and `--flag value` options.
  */
 import { readFileSync } from 'node:fs';
-import { CellwireError } from '@cellwire/core';
+import { CellwireError, codeForHttpStatus } from '@cellwire/core';
 import type { CellStateView } from './service.js';
 import { renderTree, treeFromState } from './tree-view.js';
 
@@ -224,7 +224,8 @@ async function request(url: string, init: { method: string; body?: string }, tim
   try {
     return { status: res.status, json: text === '' ? null : JSON.parse(text) };
   } catch {
-    return { status: res.status, json: { error: { code: 'internal', message: `HTTP ${res.status}: ${text.slice(0, 200)}` } } };
+    // Not JSON (a proxy's error page, ...): the code the status stands for.
+    return { status: res.status, json: { error: { code: codeForHttpStatus(res.status), message: `HTTP ${res.status}: ${text.slice(0, 200)}` } } };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The cell config file (DESIGN.md section 6): one JSON object per cell, read once at start
+ * The cell config file (docs/cell-service.md): one JSON object per cell, read once at start
  * and checked field by field, so a mistake is reported as
  * `config error in <file>: <field path>: <what is wrong>` instead of failing later, deep
  * inside a transport.

@@ -1,12 +1,13 @@
 /**
- * `cellwire demo` (DESIGN.md section 8): the 8-cell tree of the reference test plan in one
+ * `cellwire demo` (docs/cell-service.md): the 8-cell tree of the reference test plan in one
  * process, on one memory network, each cell a full cell service with its own store and
  * hosts; then a short tour that prints every message's route and the results.
  */
 import { randomUUID } from 'node:crypto';
-import { adminContext, Response, silentLogger, type Link, type Logger, type Side } from '@cellwire/core';
+import { createClient } from '@cellwire/client';
+import { adminContext, silentLogger, type Link, type Logger, type Side } from '@cellwire/core';
 import { MemoryNetwork } from '@cellwire/transport-memory';
-import type { ComputeNodeStats, Flavor, Instance, Service } from '@cellwire/schema';
+import { novaCells, type BuildInstancesArgs, type ComputeNodeStats, type Flavor, type Instance, type Service } from '@cellwire/schema';
 import { DEFAULT_FLAVORS } from './compute.js';
 import { parseConfig, type HostSpec } from './config.js';
 import { startCellService, type CellService } from './service.js';
@@ -91,6 +92,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     const cell = (name: string) => cells.get(name) as CellService;
     const top = cell('api-cell');
+    const nova = createClient(novaCells, top.runner);
 
     step(print, 1, `Start ${cells.size} cells (own store, 2 hosts each); each tells its parent its capabilities and capacities`);
     // What the periodic update (every update_interval_s) does, done now and quietly: every
@@ -115,7 +117,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (let n = 1; n <= 3; n++) {
       const uuid = randomUUID();
       print(`   build demo-${n}:`);
-      await top.runner.invoke('build_instances', ctxt, buildArgs('api-cell', [{ uuid, display_name: `demo-${n}` }], flavor));
+      await nova.buildInstances(ctxt, buildArgs('api-cell', [{ uuid, display_name: `demo-${n}` }], flavor));
       const seen = await waitForInstance(top, uuid, built);
       placed[uuid] = seen?.cell_name ?? '(not synced)';
       print(`   -> demo-${n} synced to the top: cell_name ${placed[uuid]}, vm_state ${seen?.vm_state ?? '?'}`);
@@ -128,18 +130,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const target = 'api-cell!child-cell2!grandchild-cell1';
     step(print, 3, `Build demo-gc in ${target} (scheduler hint target_cell) and watch it sync to the top`);
     const gcUuid = randomUUID();
-    await top.runner.invoke(
-      'build_instances',
-      ctxt,
-      buildArgs('api-cell', [{ uuid: gcUuid, display_name: 'demo-gc' }], flavor, { target_cell: target }),
-    );
+    await nova.buildInstances(ctxt, buildArgs('api-cell', [{ uuid: gcUuid, display_name: 'demo-gc' }], flavor, { target_cell: target }));
     const gc = await waitForInstance(top, gcUuid, (i) => i.cell_name === target && built(i));
     placed[gcUuid] = gc?.cell_name ?? '(not synced)';
     print(`   -> demo-gc at the top: cell_name ${placed[gcUuid]}, vm_state ${gc?.vm_state ?? '?'}`);
 
     step(print, 4, 'List services across all cells (service_get_all, a broadcast call)');
     const services: Record<string, number> = {};
-    const perCell = (await top.runner.invoke('service_get_all', ctxt, {}, { timeoutMs: 5000 })) as Response<Service[]>[];
+    const perCell = await nova.serviceGetAll(ctxt, {}, { timeoutMs: 5000 });
     for (const r of perCell) {
       if (r.failure) {
         print(`   ${r.cellName.padEnd(40)} failed: ${(r.value as Error).message}`);
@@ -152,19 +150,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     step(print, 5, `Stop demo-gc in ${target} (stop_instance, do_cast false) and read vm_state at the top`);
     const stopAt = gc ?? { uuid: gcUuid, cell_name: target };
-    const stop = (await top.runner.invoke(
-      'stop_instance',
-      ctxt,
-      { instance: { uuid: stopAt.uuid, cell_name: stopAt.cell_name ?? target }, do_cast: false },
-      { timeoutMs: 5000 },
-    )) as Response | undefined;
+    const stop = await nova.stopInstance(ctxt, { instance: { uuid: stopAt.uuid, cell_name: stopAt.cell_name ?? target }, do_cast: false }, { timeoutMs: 5000 });
     if (stop?.failure) print(`   stop failed in ${stop.cellName}: ${(stop.value as Error).message}`);
     else print(`   ${stop?.cellName ?? target} answered: ok (${JSON.stringify(stop?.value ?? null)})`);
     const stopped = await waitForInstance(top, gcUuid, (i) => i.vm_state === 'stopped');
     print(`   -> demo-gc at the top: vm_state ${stopped?.vm_state ?? '?'}`);
 
     step(print, 6, 'Sum compute node stats across cells (compute_node_stats)');
-    const stats = (await top.runner.invoke('compute_node_stats', ctxt, {}, { timeoutMs: 5000 })) as Response<ComputeNodeStats>[];
+    const stats = await nova.computeNodeStats(ctxt, {}, { timeoutMs: 5000 });
     const totals: Record<string, number> = {};
     for (const r of stats) {
       if (r.failure) {
@@ -217,7 +210,7 @@ function pickFlavor(): Flavor {
   return flavors.find((f) => f.memory_mb === 2048) ?? (flavors[0] as Flavor);
 }
 
-function buildArgs(targetCell: string, instances: Instance[], flavor: Flavor, hints: Record<string, string> = {}): object {
+function buildArgs(targetCell: string, instances: Instance[], flavor: Flavor, hints: Record<string, string> = {}): BuildInstancesArgs {
   return {
     target_cell: targetCell,
     build_inst_kwargs: {

@@ -1,8 +1,11 @@
 /**
  * Errors raised by the reference handlers and their store, named after the nova
- * exceptions they stand for. Register them in every runner of a deployment
- * (`registerComputeErrors(defaultErrorRegistry())`) so that they are rebuilt as their own
- * class on the calling side; unregistered, they arrive as RemoteError with the class name.
+ * exceptions they stand for. Their codes come from core's closed list (docs/errors.md): a
+ * request the instance's state does not allow is `failed_precondition`, a lack of room
+ * `resource_exhausted`, a bad argument `invalid_argument`. Register them in every runner of
+ * a deployment (`registerComputeErrors(defaultErrorRegistry())`) so that they are rebuilt as
+ * their own class on the calling side; unregistered, they arrive as RemoteError with the
+ * class name.
  */
 import { CellwireError, type CellwireErrorOptions, type ErrorRegistry } from '@cellwire/core';
 
@@ -47,7 +50,7 @@ export class InstanceInvalidState extends CellwireError {
   override name = 'InstanceInvalidState';
   constructor(instanceUuid: string, attr: string, state: string | null, method: string, options: CellwireErrorOptions = {}) {
     super(
-      'invalid_argument',
+      'failed_precondition',
       `Instance ${instanceUuid} in ${attr} ${String(state)}. Cannot ${method} while the instance is in this state.`,
       { ...options, details: { instance_uuid: instanceUuid, attr, state, method, ...options.details } },
     );
@@ -58,7 +61,7 @@ export class InstanceInvalidState extends CellwireError {
 export class UnexpectedTaskStateError extends CellwireError {
   override name = 'UnexpectedTaskStateError';
   constructor(instanceUuid: string, expected: (string | null)[], actual: string | null, options: CellwireErrorOptions = {}) {
-    super('invalid_argument', `Unexpected task state: expecting ${JSON.stringify(expected)} but the actual state is ${String(actual)}`, {
+    super('failed_precondition', `Unexpected task state: expecting ${JSON.stringify(expected)} but the actual state is ${String(actual)}`, {
       ...options,
       details: { instance_uuid: instanceUuid, expected, actual, ...options.details },
     });
@@ -69,7 +72,7 @@ export class UnexpectedTaskStateError extends CellwireError {
 export class UnexpectedVMStateError extends CellwireError {
   override name = 'UnexpectedVMStateError';
   constructor(instanceUuid: string, expected: (string | null)[], actual: string | null, options: CellwireErrorOptions = {}) {
-    super('invalid_argument', `Unexpected VM state: expecting ${JSON.stringify(expected)} but the actual state is ${String(actual)}`, {
+    super('failed_precondition', `Unexpected VM state: expecting ${JSON.stringify(expected)} but the actual state is ${String(actual)}`, {
       ...options,
       details: { instance_uuid: instanceUuid, expected, actual, ...options.details },
     });
@@ -80,7 +83,7 @@ export class UnexpectedVMStateError extends CellwireError {
 export class InstanceIsLocked extends CellwireError {
   override name = 'InstanceIsLocked';
   constructor(instanceUuid: string, options: CellwireErrorOptions = {}) {
-    super('invalid_argument', `Instance ${instanceUuid} is locked`, { ...options, details: { instance_uuid: instanceUuid, ...options.details } });
+    super('failed_precondition', `Instance ${instanceUuid} is locked`, { ...options, details: { instance_uuid: instanceUuid, ...options.details } });
   }
 }
 
@@ -99,7 +102,7 @@ export class InstanceInfoCacheNotFound extends CellwireError {
 export class InstanceNotReady extends CellwireError {
   override name = 'InstanceNotReady';
   constructor(instanceUuid: string, options: CellwireErrorOptions = {}) {
-    super('invalid_argument', `Instance ${instanceUuid} is not ready`, { ...options, details: { instance_uuid: instanceUuid, ...options.details } });
+    super('failed_precondition', `Instance ${instanceUuid} is not ready`, { ...options, details: { instance_uuid: instanceUuid, ...options.details } });
   }
 }
 
@@ -131,7 +134,7 @@ export class ResizeError extends CellwireError {
 export class NoValidHost extends CellwireError {
   override name = 'NoValidHost';
   constructor(reason: string, options: CellwireErrorOptions = {}) {
-    super('unavailable', `No valid host was found. ${reason}`, { retryable: false, ...options, details: { reason, ...options.details } });
+    super('resource_exhausted', `No valid host was found. ${reason}`, { retryable: false, ...options, details: { reason, ...options.details } });
   }
 }
 
@@ -199,7 +202,7 @@ export const computeErrorClasses = [
  * Adds the handlers' error classes to a registry, so they cross cells as themselves.
  *
  * @example
- * new MessageRunner({ name, handlers, errors: registerComputeErrors(defaultErrorRegistry()) })
+ * new MessageRunner({ name, services, errors: registerComputeErrors(defaultErrorRegistry()) })
  */
 export function registerComputeErrors(registry: ErrorRegistry): ErrorRegistry {
   for (const cls of computeErrorClasses) registry.register(cls);

@@ -12,7 +12,7 @@ export { ConfigError, DEFAULT_MAX_BODY_BYTES, SUPPORTED_SCHEMES, loadConfig, par
 export type { CellConfig, HostSpec, LoadConfigOptions, NeighbourSpec, TlsFiles } from './config.js';
 export { redact, startCellService } from './service.js';
 export type { CellHealth, CellService, CellServiceOptions, CellStateView, LinkHealth, NeighbourView } from './service.js';
-export { API_PATHS, createApiHandler, parseCallRequest, statusForCode } from './api.js';
+export { API_PATHS, createApiHandler, parseCallRequest } from './api.js';
 export type { ApiDeps, ApiErrorBody, ApiErrorCode, CallRequest, InstanceSource } from './api.js';
 export { USAGE, runCli } from './command-line.js';
 export type { CliIo } from './command-line.js';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from './store/index.js';
 
-/** One host of a cell's config (DESIGN.md section 6, `hosts`). */
+/** One host of a cell's config (docs/cell-service.md, `hosts`). */
 export interface HostConfig {
   name: string;
   vcpus: number;

@@ -1,16 +1,18 @@
 /**
- * One running cell (DESIGN.md section 7): its store and reference handlers, a message runner
+ * One running cell (docs/cell-service.md): its store and reference handlers, a message runner
  * linked to every parent and child through the transport each URL's scheme names, listeners
  * on every `listen` URL (the first http(s) one also serving the HTTP API), and the periodic
  * report of capabilities and capacities to its parents.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { createClient } from '@cellwire/client';
 import {
   MessageRunner,
   adminContext,
   consoleLogger,
   defaultErrorRegistry,
+  serve,
   transportFor,
   type Link,
   type Listener,
@@ -21,7 +23,7 @@ import {
 import { MemoryNetwork } from '@cellwire/transport-memory';
 import { createHttpTransport, type HttpLink } from '@cellwire/transport-http';
 import { createAmqpTransport, type AmqpTransport } from '@cellwire/transport-amqp';
-import type { Capabilities, Capacities, Instance } from '@cellwire/schema';
+import { cellState, cellStateHandlers, novaCells, type Capabilities, type Capacities, type Instance } from '@cellwire/schema';
 import { createApiHandler, type InstanceSource } from './api.js';
 import { schemeFamily, type CellConfig, type NeighbourSpec } from './config.js';
 import { computeCapacities, createHandlers, openStore, registerComputeErrors, seedHosts, type Store } from './compute.js';
@@ -171,7 +173,8 @@ export async function startCellService(config: CellConfig, options: CellServiceO
     });
     const runner = new MessageRunner({
       name: config.name,
-      handlers,
+      // Nova's methods, and the capabilities and capacities exchange every cell must serve.
+      services: [serve(novaCells, handlers), serve(cellState, cellStateHandlers())],
       maxHopCount: config.maxHopCount,
       callTimeoutMs: config.callTimeoutS * 1000,
       capabilities: config.capabilities,
@@ -278,20 +281,21 @@ export async function startCellService(config: CellConfig, options: CellServiceO
     }
     warnAboutUnreachableSides(config, logger);
 
+    const exchange = createClient(cellState, runner);
     const announce = async () => {
       const ctxt = adminContext();
       // Casts: failures are logged by the runner (a neighbour that is not up yet hears from
       // us on the next tick, or asks us itself when it starts).
       await Promise.allSettled([
-        runner.invoke('tell_parents_our_capabilities', ctxt, {}),
-        runner.invoke('tell_parents_our_capacities', ctxt, {}),
-        runner.invoke('ask_children_for_capabilities', ctxt, {}),
-        runner.invoke('ask_children_for_capacities', ctxt, {}),
+        exchange.tellParentsOurCapabilities(ctxt),
+        exchange.tellParentsOurCapacities(ctxt),
+        exchange.askChildrenForCapabilities(ctxt),
+        exchange.askChildrenForCapacities(ctxt),
       ]);
     };
     const tick = async () => {
       const ctxt = adminContext();
-      await Promise.allSettled([runner.invoke('tell_parents_our_capabilities', ctxt, {}), runner.invoke('tell_parents_our_capacities', ctxt, {})]);
+      await Promise.allSettled([exchange.tellParentsOurCapabilities(ctxt), exchange.tellParentsOurCapacities(ctxt)]);
     };
     const timer = setInterval(() => void tick(), config.updateIntervalS * 1000);
     // The periodic report must not keep a process alive that has nothing else to do.

@@ -5,9 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageRunner, InvalidArgument, silentLogger } from '@cellwire/core';
+import { MessageRunner, InvalidArgument, serve, silentLogger } from '@cellwire/core';
 import { MemoryNetwork } from '@cellwire/transport-memory';
-import type { Instance } from '@cellwire/schema';
+import { cellState, cellStateHandlers, novaCells, type Instance } from '@cellwire/schema';
 import { createApiHandler } from '../src/api.js';
 
 const instances: Instance[] = [
@@ -25,24 +25,46 @@ let boom = false;
 const top = new MessageRunner({
   name: 'top',
   logger: silentLogger,
-  handlers: {
-    serviceGetAll: (ctx) => {
-      seenCtxt.push(ctx.ctxt);
-      return [{ id: 1, host: 'top-h1', binary: 'nova-compute', topic: 'compute', report_count: 0, disabled: false }] as never;
-    },
-    getHostUptime: (_ctx, args) => {
-      if (args.host_name === 'bad') throw new InvalidArgument('no such host');
-      return `up since forever on ${args.host_name}` as never;
-    },
-  },
+  services: [
+    serve(novaCells, {
+      serviceGetAll: (ctx) => {
+        seenCtxt.push(ctx.ctxt);
+        // A whole Service: the origin checks every answer against the method's result schema.
+        return [
+          {
+            id: 1,
+            host: 'top-h1',
+            binary: 'nova-compute',
+            topic: 'compute',
+            report_count: 0,
+            disabled: false,
+            disabled_reason: null,
+            forced_down: false,
+            last_seen_up: null,
+            created_at: null,
+            updated_at: null,
+            version: 1,
+          },
+        ];
+      },
+      getHostUptime: (_ctx, args) => {
+        if (args.host_name === 'bad') throw new InvalidArgument('no such host');
+        return `up since forever on ${args.host_name}` as never;
+      },
+    }),
+    serve(cellState, cellStateHandlers()),
+  ],
 });
 const child = new MessageRunner({
   name: 'child',
   logger: silentLogger,
-  handlers: {
-    serviceGetAll: () => [] as never,
-    getHostUptime: (_ctx, args) => `child ${args.host_name}` as never,
-  },
+  services: [
+    serve(novaCells, {
+      serviceGetAll: () => [] as never,
+      getHostUptime: (_ctx, args) => `child ${args.host_name}` as never,
+    }),
+    serve(cellState, cellStateHandlers()),
+  ],
 });
 
 beforeAll(async () => {
@@ -150,7 +172,15 @@ describe('POST /v1/call/{method}', () => {
   it('refuses a missing target with 400', async () => {
     const { status, json } = await post('/v1/call/get_host_uptime', { args: { cell_name: '', host_name: 'h' } });
     expect(status).toBe(400);
+    // As the reference: a targeted call with no target cell cannot be routed.
     expect(json.error.code).toBe('routing_inconsistency');
+    expect(json.error.message).toContain('No cell given in routing path.');
+  });
+
+  it('answers a target path that cannot be routed with a routing_inconsistency failure', async () => {
+    const { status, json } = await post('/v1/call/get_host_uptime', { args: { cell_name: 'top!nowhere', host_name: 'h' } });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ cell_name: 'top', failure: true, value: { class: 'CellRoutingInconsistency', kwargs: { code: 'routing_inconsistency' } } });
   });
 
   it('refuses a body over the limit with 413', async () => {

@@ -2,15 +2,70 @@
  * The documented allow-lists, each entry run for real: every compute API method through
  * run_compute_api_method (states, actions, what the top sees), every method of the
  * simulated host manager through proxy_rpc_to_manager, and a tour that runs every handler
- * of CellHandlers at least once through the tree.
+ * of the nova_cells service (NovaCellsHandlers) at least once through the tree.
  */
 import { describe, expect, it } from 'vitest';
-import { dispatchTable, InvalidArgument } from '@cellwire/core';
-import type { Instance, JsonMap, JsonValue } from '@cellwire/schema';
-import { COMPUTE_API_METHOD_NAMES, HOST_MANAGER_METHODS, InstanceInvalidState, createHandlers, openStore } from '../src/compute.js';
-import { asArg, computeTree, ctxt, flavor, newUuid, seedInstance, type ComputeTree } from './helpers.js';
+import { InvalidArgument } from '@cellwire/core';
+import { novaCells, type Instance, type JsonMap, type JsonValue } from '@cellwire/schema';
+import { COMPUTE_API_METHOD_NAMES, HOST_MANAGER_METHODS, InstanceInvalidState, NoValidHost, createHandlers, openStore } from '../src/compute.js';
+import { asArg, computeTree, ctxt, defaultHosts, flavor, newUuid, seedInstance, type ComputeTree } from './helpers.js';
 
 const TARGET = 'api-cell!child-cell2';
+
+/**
+ * The methods the reference MessageRunner handles in a cell (reference section 4), by wire
+ * name, without the capabilities and capacities exchange (service cell_state, whose handlers
+ * come from @cellwire/schema): what a cell's nova_cells handlers must cover.
+ */
+const REFERENCE_HANDLED_METHODS = [
+  'build_instances',
+  'run_compute_api_method',
+  'instance_update_at_top',
+  'instance_destroy_at_top',
+  'instance_delete_everywhere',
+  'instance_fault_create_at_top',
+  'bw_usage_update_at_top',
+  'sync_instances',
+  'service_get_all',
+  'service_get_by_compute_host',
+  'get_host_uptime',
+  'service_update',
+  'service_delete',
+  'proxy_rpc_to_manager',
+  'task_log_get_all',
+  'compute_node_get_all',
+  'compute_node_stats',
+  'compute_node_get',
+  'actions_get',
+  'action_get_by_request_id',
+  'action_events_get',
+  'consoleauth_delete_tokens',
+  'validate_console_port',
+  'bdm_update_or_create_at_top',
+  'bdm_destroy_at_top',
+  'get_migrations',
+  'instance_update_from_api',
+  'start_instance',
+  'stop_instance',
+  'reboot_instance',
+  'suspend_instance',
+  'resume_instance',
+  'pause_instance',
+  'unpause_instance',
+  'terminate_instance',
+  'soft_delete_instance',
+  'resize_instance',
+  'live_migrate_instance',
+  'revert_resize',
+  'confirm_resize',
+  'reset_network',
+  'inject_network_info',
+  'snapshot_instance',
+  'backup_instance',
+  'rebuild_instance',
+  'set_admin_password',
+  'get_keypair_at_top',
+] as const;
 
 interface Case {
   setup?: Partial<Instance>;
@@ -108,6 +163,8 @@ describe('the compute API allow-list (run_compute_api_method)', () => {
     const wrong = await run(ct, 'start', [inst.uuid], {});
     expect(() => wrong.valueOrRaise()).toThrow(InstanceInvalidState);
     expect(wrong.error?.message).toContain('in vm_state active. Cannot start while the instance is in this state.');
+    // A state conflict: failed_precondition (invalid_argument before the SDK's new codes).
+    expect(wrong.error).toMatchObject({ code: 'failed_precondition', cell: TARGET, retryable: false });
     const busy = seedInstance(ct, TARGET, { task_state: 'rebooting' });
     expect((await run(ct, 'pause', [busy.uuid], {})).error?.message).toContain('in task_state rebooting');
     const unknownKw = await run(ct, 'stop', [inst.uuid], { force: true });
@@ -119,6 +176,17 @@ describe('the compute API allow-list (run_compute_api_method)', () => {
     const self = await run(ct, 'live_migrate', [inst.uuid, false, false, inst.host ?? null], {});
     expect(self.error?.message).toContain('to current host');
     expect(ct.store('child-cell2').actions.list(inst.uuid)).toEqual([]);
+  });
+
+  it('no host with room: NoValidHost, resource_exhausted and not retryable, as the cell said', async () => {
+    await using ct = await computeTree({ hosts: (cell) => defaultHosts(cell).slice(0, 1) });
+    const inst = seedInstance(ct, TARGET);
+    const r = await run(ct, 'live_migrate', [inst.uuid, false, false, null], {});
+    expect(() => r.valueOrRaise()).toThrow(NoValidHost);
+    // Was `unavailable` (with retryable forced false): the cell's retryable flag travels with it.
+    expect(r.error).toMatchObject({ code: 'resource_exhausted', cell: TARGET, retryable: false });
+    expect(r.error?.message).toBe('No valid host was found. There are not enough hosts available.');
+    expect(ct.store('child-cell2').instances.get(inst.uuid)!.host).toBe('child-cell2-host1');
   });
 
   it('an operation without a task of its own leaves a running task alone', async () => {
@@ -181,15 +249,15 @@ describe('the simulated host manager (proxy_rpc_to_manager)', () => {
   });
 });
 
-describe('every handler of CellHandlers', () => {
+describe('every handler of NovaCellsHandlers', () => {
   it('createHandlers has one for every method that can arrive at a cell', () => {
     const store = openStore();
     const handlers = createHandlers({ store, cellName: 'c' }) as unknown as Record<string, unknown>;
-    const expected = Object.values(dispatchTable)
-      .filter((e) => e && !e.builtin)
-      .map((e) => e!.handler)
-      .sort();
-    expect(expected).toHaveLength(47);
+    const methods = Object.values(novaCells.methods);
+    // The service is the reference's handled methods, no more and no fewer (this list
+    // replaces the old pinned count of 47).
+    expect(methods.map((m) => m.name).sort()).toEqual([...REFERENCE_HANDLED_METHODS].sort());
+    const expected = methods.map((m) => m.localName).sort();
     expect(Object.keys(handlers).sort()).toEqual(expected);
     for (const k of expected) expect(typeof handlers[k]).toBe('function');
     store.close();
@@ -258,9 +326,7 @@ describe('every handler of CellHandlers', () => {
       gc.getKeypairAtTop(ctxt, { user_id: 'u', name: 'n' }),
     ];
     await Promise.all(steps);
-    const wire = Object.values(dispatchTable)
-      .filter((e) => e && !e.builtin)
-      .map((e) => e!.wire);
+    const wire: readonly string[] = REFERENCE_HANDLED_METHODS;
     await expect.poll(() => wire.filter((w) => ct.callsOf(w).length === 0)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ function errorOf(value: unknown, env: Record<string, string> = {}): string {
 }
 
 describe('loadConfig', () => {
-  it('reads the example of DESIGN.md section 6, with defaults filled in', () => {
+  it('reads the config example of docs/cell-service.md, with defaults filled in', () => {
     const file = write('api-cell.json', {
       name: 'api-cell',
       listen: 'http://127.0.0.1:7001',

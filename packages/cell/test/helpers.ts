@@ -4,9 +4,19 @@
  * computed from it. Every handler run is recorded (cell, method, routing path, args) and
  * then runs for real, so tests can assert both on the stores and on what reached where.
  */
-import { adminContext, defaultErrorRegistry, makeContext, type CellHandlers, type HandlerContext } from '@cellwire/core';
-import { createClient, type CellsClient } from '@cellwire/client';
-import type { Capabilities, Flavor, Instance, RequestContext } from '@cellwire/schema';
+import { adminContext, defaultErrorRegistry, makeContext, serve, type HandlerContext } from '@cellwire/core';
+import { createClient } from '@cellwire/client';
+import {
+  cellState,
+  novaCells,
+  type Capabilities,
+  type CellStateClient,
+  type Flavor,
+  type Instance,
+  type NovaCellsClient,
+  type NovaCellsHandlers,
+  type RequestContext,
+} from '@cellwire/schema';
 import { startTree, type Tree } from '../../../test/fixtures/tree.js';
 import {
   computeCapacities,
@@ -45,7 +55,9 @@ export interface ComputeTree {
   readonly stores: ReadonlyMap<string, Store>;
   readonly calls: Call[];
   store(cell: string): Store;
-  client(cell: string): CellsClient;
+  client(cell: string): NovaCellsClient;
+  /** The cell-state client of a cell (capabilities and capacities). */
+  state(cell: string): CellStateClient;
   /** Handler runs of one method, in order. */
   callsOf(method: string): Call[];
   close(): Promise<void>;
@@ -61,15 +73,15 @@ export const defaultHosts = (cell: string): HostConfig[] =>
       ];
 
 /** Wraps every handler so that each run is recorded before it runs for real. */
-function recorded(cell: string, handlers: CellHandlers, calls: Call[]): CellHandlers {
+function recorded(cell: string, handlers: NovaCellsHandlers, calls: Call[]): NovaCellsHandlers {
   const out: Record<string, unknown> = {};
   for (const [key, fn] of Object.entries(handlers)) {
     out[key] = (ctx: HandlerContext, args: unknown) => {
-      calls.push({ cell, method: ctx.message.method_name, routingPath: ctx.routingPath, needResponse: ctx.needResponse, args: structuredClone(args) });
+      calls.push({ cell, method: ctx.method.name, routingPath: ctx.routingPath, needResponse: ctx.needResponse, args: structuredClone(args) });
       return (fn as (c: HandlerContext, a: unknown) => unknown)(ctx, args);
     };
   }
-  return out as unknown as CellHandlers;
+  return out as unknown as NovaCellsHandlers;
 }
 
 export async function computeTree(options: ComputeTreeOptions = {}): Promise<ComputeTree> {
@@ -78,12 +90,13 @@ export async function computeTree(options: ComputeTreeOptions = {}): Promise<Com
   const hosts = options.hosts ?? defaultHosts;
   const tree = await startTree({
     ...(options.layout ? { layout: options.layout } : {}),
-    handlers: (cell) => {
+    // Nova's methods, recorded; the tree adds the cell-state service every cell serves.
+    services: (cell) => {
       const store = openStore();
       stores.set(cell, store);
       seedHosts(store, hosts(cell));
       const handlers = createHandlers({ store, cellName: cell, scheduler: { retries: 0, retryDelayMs: 0 }, ...options.deps?.(cell) });
-      return recorded(cell, handlers, calls);
+      return [serve(novaCells, recorded(cell, handlers, calls))];
     },
     runner: (cell) => ({
       capacities: () => computeCapacities(stores.get(cell) as Store, {}),
@@ -106,7 +119,8 @@ export async function computeTree(options: ComputeTreeOptions = {}): Promise<Com
       if (!s) throw new Error(`no store for ${cell}`);
       return s;
     },
-    client: (cell) => createClient(tree.cell(cell)),
+    client: (cell) => createClient(novaCells, tree.cell(cell)),
+    state: (cell) => createClient(cellState, tree.cell(cell)),
     callsOf: (method) => calls.filter((c) => c.method === method),
     close,
     [Symbol.asyncDispose]: close,

@@ -14,8 +14,8 @@ const LEAVES = ['child-cell1', 'grandchild-cell1', 'grandchild-cell2', 'grandchi
 /** Every cell tells its parents its capacities and capabilities (leaves first, cascading up). */
 async function report(ct: ComputeTree): Promise<void> {
   for (const leaf of LEAVES) {
-    await ct.client(leaf).tellParentsOurCapacities(ctxt);
-    await ct.client(leaf).tellParentsOurCapabilities(ctxt);
+    await ct.state(leaf).tellParentsOurCapacities(ctxt);
+    await ct.state(leaf).tellParentsOurCapabilities(ctxt);
   }
   const api = ct.tree.cell('api-cell');
   const expected = [...ct.stores.values()].reduce((n, s) => n + (computeCapacities(s, {}).ram_free?.total_mb ?? 0), 0);

@@ -6,8 +6,8 @@
  * what reached which cell, not on mocks of Nova.
  */
 import { describe, expect, it } from 'vitest';
-import { CellRoutingInconsistency, CellServiceAPIMethodNotFound, InstanceNotFound, InvalidArgument, type HandlerContext } from '@cellwire/core';
-import type { Capabilities, Envelope, Instance, JsonMap } from '@cellwire/schema';
+import { CellRoutingInconsistency, CellServiceAPIMethodNotFound, InstanceNotFound, InvalidArgument, type Envelope, type HandlerContext } from '@cellwire/core';
+import { novaCells, type Capabilities, type Instance, type JsonMap } from '@cellwire/schema';
 import {
   ComputeHostNotFound,
   ComputeServiceUnavailable,
@@ -46,6 +46,8 @@ function contextIn(ct: ComputeTree, cell: string, path: string): HandlerContext 
     routingPath: path,
     needResponse: true,
     uuid: 'test',
+    // The helper under test runs inside a compute API call (run_compute_api_method's handler).
+    method: novaCells.methods.runComputeApiMethod,
     runner: ct.tree.cell(cell),
     deadline: Date.now() + 10_000,
     signal: new AbortController().signal,
@@ -175,7 +177,7 @@ describe('CellsTargetedMethodsTestCase', () => {
 
   it('test_update_capabilities', async () => {
     await using ct = await computeTree({ capabilities: (cell): Capabilities => (cell === 'child-cell2' ? { hypervisor: ['xen', 'kvm'], os: ['linux'] } : { hypervisor: ['kvm'] }) });
-    await ct.client('child-cell2').tellParentsOurCapabilities(ctxt);
+    await ct.state('child-cell2').tellParentsOurCapabilities(ctxt);
     const api = ct.tree.cell('api-cell');
     await expect.poll(() => api.state.children.get('child-cell2')?.capabilities).toEqual({ hypervisor: ['kvm', 'xen'], os: ['linux'] });
     expect(api.state.children.get('child-cell2')!.lastSeen).toBeGreaterThan(0);
@@ -187,18 +189,18 @@ describe('CellsTargetedMethodsTestCase', () => {
   it('test_update_capacities', async () => {
     await using ct = await computeTree();
     const api = ct.tree.cell('api-cell');
-    await ct.client('child-cell2').tellParentsOurCapacities(ctxt);
+    await ct.state('child-cell2').tellParentsOurCapacities(ctxt);
     const own = computeCapacities(ct.store('child-cell2'), {});
     await expect.poll(() => api.state.children.get('child-cell2')?.capacities).toEqual(own);
     // The cascade: grandchild-cell1 reports to child-cell2, which passes on its sum.
-    await ct.client('grandchild-cell1').tellParentsOurCapacities(ctxt);
+    await ct.state('grandchild-cell1').tellParentsOurCapacities(ctxt);
     await expect.poll(() => api.state.children.get('child-cell2')?.capacities.ram_free?.total_mb).toBe(4 * 32768);
     expect(api.state.children.get('child-cell2')!.capacities.ram_free!.units_by_mb['2048']).toBe(2 * (own.ram_free!.units_by_mb['2048'] ?? 0));
   });
 
   it('test_announce_capabilities', async () => {
     await using ct = await computeTree();
-    await ct.client('api-cell').askChildrenForCapabilities(ctxt);
+    await ct.state('api-cell').askChildrenForCapabilities(ctxt);
     const api = ct.tree.cell('api-cell');
     await expect.poll(() => [...api.state.children.values()].every((c) => c.lastSeen > 0)).toBe(true);
     for (const c of api.state.children.values()) expect(c.capabilities).toEqual({ hypervisor: ['kvm'], os: ['linux'] });
@@ -208,7 +210,7 @@ describe('CellsTargetedMethodsTestCase', () => {
 
   it('test_announce_capacities', async () => {
     await using ct = await computeTree();
-    await ct.client('api-cell').askChildrenForCapacities(ctxt);
+    await ct.state('api-cell').askChildrenForCapacities(ctxt);
     const api = ct.tree.cell('api-cell');
     await expect.poll(() => [...api.state.children.values()].every((c) => c.lastSeen > 0)).toBe(true);
     for (const [name, c] of api.state.children) expect(c.capacities).toEqual(computeCapacities(ct.store(name), {}));
@@ -797,11 +799,26 @@ describe('CellsTargetedMethodsTestCase', () => {
     // Locked: a non-admin stop is refused, an admin one goes through.
     const refused = await ct.client('api-cell').stopInstance(ctxt, { instance: asArg(inst), do_cast: false });
     expect(refused.error?.message).toContain('is locked');
+    // A state conflict: failed_precondition (it was invalid_argument before the SDK's new codes).
+    expect(refused.error).toMatchObject({ name: 'InstanceIsLocked', code: 'failed_precondition', cell: GC1, retryable: false });
     const r = await ct.client('api-cell').stopInstance(admin, { instance: asArg(inst), do_cast: false });
     expect(r.cellName).toBe(GC1);
     expect(r.valueOrRaise()).toBeNull();
     expect(atTop(ct, inst.uuid)).toMatchObject({ vm_state: 'stopped', cell_name: GC1 });
     // Nothing was written in the middle cell.
     expect(ct.store('child-cell2').instances.count({ readDeleted: true })).toBe(0);
+  });
+
+  it('an instance with no cell_name yet: nothing is sent, calls and casts alike answer undefined', async () => {
+    await using ct = await computeTree();
+    const inst = built(ct);
+    const homeless = { ...asArg(inst), cell_name: null };
+    // Changed with the SDK (target ifMissing 'skip'): as the reference, the runner logs and
+    // returns undefined, for a call too (it used to reject with InstanceUnknownCell).
+    await expect(ct.client('api-cell').stopInstance(ctxt, { instance: homeless, do_cast: false })).resolves.toBeUndefined();
+    await expect(ct.client('api-cell').stopInstance(ctxt, { instance: homeless })).resolves.toBeUndefined();
+    await expect(ct.client('api-cell').startInstance(ctxt, { instance: { uuid: inst.uuid } })).resolves.toBeUndefined();
+    expect(ct.calls).toEqual([]);
+    expect(ct.store('child-cell2').instances.get(inst.uuid)!.vm_state).toBe('active');
   });
 });

@@ -100,6 +100,6 @@ export class InstanceUnknownCell extends CellwireError {
 export class NoCellsAvailable extends CellwireError {
   override name = 'NoCellsAvailable';
   constructor(options: CellwireErrorOptions = {}) {
-    super('unavailable', 'No cells available matching scheduling criteria.', { ...options, retryable: false });
+    super('resource_exhausted', 'No cells available matching scheduling criteria.', { ...options, retryable: false });
   }
 }

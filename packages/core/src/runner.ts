@@ -295,7 +295,8 @@ export class MessageRunner implements Invoker {
           this.logger.warn(`${m.name}: no ${m.target.arg} given; nothing sent`);
           return undefined;
         }
-        throw new InvalidArgument(`${m.name} needs ${m.target === 'none' ? 'a target' : m.target.arg} to know where to go`, { cell: this.name });
+        // As the reference: a targeted message with no target cell cannot be routed.
+        throw new CellRoutingInconsistency('No cell given in routing path.', { cell: this.name, details: { missing: m.target === 'none' ? 'target' : m.target.arg } });
       }
       const r = await this.sendTargeted(m, ctxt, kwargs, { ...route, target }, opts);
       return m.kind === 'targeted_or_broadcast' && r !== undefined ? [r] : r;

@@ -1,55 +1,15 @@
-import { CellwireError, ERROR_CODES, type ErrorCode } from '@cellwire/core';
+import { CellwireError, ERROR_CODES, codeForHttpStatus, httpStatusFor, type ErrorCode } from '@cellwire/core';
 
 /** The JSON body of every error answer: `{ "error": { "code", "message" } }`. */
 export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string };
 }
 
-/**
- * The HTTP status a listener answers for an error code. Codes without an HTTP meaning of
- * their own are 500; the code itself still travels in the body.
- */
-export function statusForCode(code: ErrorCode): number {
-  switch (code) {
-    case 'invalid_argument':
-      return 400;
-    case 'unauthenticated':
-      return 401;
-    case 'unknown_method':
-    case 'not_found':
-      return 404;
-    case 'payload_too_large':
-      return 413;
-    case 'unavailable':
-      return 503;
-    case 'timeout':
-      return 504;
-    default:
-      return 500;
-  }
-}
+/** The HTTP status a listener answers for an error code: core's one table (docs/errors.md). */
+export const statusForCode = httpStatusFor;
 
-/** The code a link reports for a status when the body does not name a known code. */
-function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return 'invalid_argument';
-    case 401:
-    case 403:
-      return 'unauthenticated';
-    case 404:
-      return 'not_found';
-    case 413:
-      return 'payload_too_large';
-    case 502:
-    case 503:
-      return 'unavailable';
-    case 504:
-      return 'timeout';
-    default:
-      return 'internal';
-  }
-}
+/** The code a status stands for when the body does not name a known code. */
+const codeForStatus = codeForHttpStatus;
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 

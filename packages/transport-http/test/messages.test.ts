@@ -101,7 +101,7 @@ describe('messages between two cells', () => {
     ['unauthenticated', 401],
     ['unknown_method', 404],
     ['not_found', 404],
-    ['routing_inconsistency', 500],
+    ['routing_inconsistency', 400],
   ] as const)('reject(%s) answers HTTP %i and the link rejects with the same code', async (code, status) => {
     const t = transport();
     const child = recorder((m) => m.reject?.(new CellwireError(code, `refused: ${code}`)));

@@ -78,14 +78,24 @@ export function generateService(options: ServiceOptions, extra?: (g: Omit<Genera
  * share one `definitions` object, so the module holds each named type once).
  */
 function emitSchemasModule(perMethod: Record<string, { args: JsonSchema; result: JsonSchema }>, definitions: Record<string, unknown>): string {
-  const lines = [`const definitions = ${JSON.stringify(definitions, null, 2)} as const;`, '', '/** Per method: the JSON Schemas of its arguments and of its result. */', 'export const schemas = {'];
+  // Typed, not `as const`: the literal type of a large schema set is more than the compiler
+  // will write into a declaration file.
+  const wires = Object.keys(perMethod).map((w) => `'${w}'`).join(' | ') || 'never';
+  const lines = [
+    'type Schema = { readonly [key: string]: unknown };',
+    '',
+    `const definitions: Schema = ${JSON.stringify(definitions, null, 2)};`,
+    '',
+    '/** Per method: the JSON Schemas of its arguments and of its result. */',
+    `export const schemas: { readonly [W in ${wires}]: { readonly args: Schema; readonly result: Schema } } = {`,
+  ];
   for (const [wire, s] of Object.entries(perMethod)) {
     lines.push(`  ${wire}: {`);
     lines.push(`    args: { ...${JSON.stringify(s.args)}, definitions },`);
     lines.push(`    result: { ...${JSON.stringify(s.result)}, definitions },`);
     lines.push('  },');
   }
-  lines.push('} as const;', '');
+  lines.push('};', '');
   return lines.join('\n');
 }
 

@@ -2,10 +2,10 @@
  * Instance actions recorded in a cell (reference section 4): actions_get,
  * action_get_by_request_id and action_events_get, newest first as nova returns them.
  */
-import type { CellHandlers } from '@cellwire/core';
+import type { NovaCellsHandlers } from '@cellwire/schema';
 import type { Env } from './context.js';
 
-export function actionHandlers(env: Env): Pick<CellHandlers, 'actionsGet' | 'actionGetByRequestId' | 'actionEventsGet'> {
+export function actionHandlers(env: Env): Pick<NovaCellsHandlers, 'actionsGet' | 'actionGetByRequestId' | 'actionEventsGet'> {
   const { store } = env;
   return {
     actionsGet: (_ctx, { instance_uuid }) => store.actions.list(instance_uuid),

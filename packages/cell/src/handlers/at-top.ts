@@ -4,8 +4,8 @@
  * keep the top's copy of what the cells report. Nothing here sends anything on: saves at
  * the top never sync back down, so there is no loop.
  */
-import { InstanceNotFound, reversePath, type CellHandlers } from '@cellwire/core';
-import type { BlockDeviceMapping, Instance } from '@cellwire/schema';
+import { InstanceNotFound, reversePath } from '@cellwire/core';
+import type { BlockDeviceMapping, Instance, NovaCellsHandlers } from '@cellwire/schema';
 import { UnexpectedTaskStateError, UnexpectedVMStateError } from '../errors.js';
 import type { Env } from './context.js';
 
@@ -45,7 +45,7 @@ export function expectedTaskState(instance: Instance): (string | null)[] | null 
 export const AT_TOP_IGNORED = ['id', 'security_groups', 'cell_name', 'metadata', 'deleted', 'deleted_at'] as const;
 
 type AtTopHandlers = Pick<
-  CellHandlers,
+  NovaCellsHandlers,
   | 'instanceUpdateAtTop'
   | 'instanceDestroyAtTop'
   | 'instanceFaultCreateAtTop'

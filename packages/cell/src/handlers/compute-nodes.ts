@@ -3,13 +3,13 @@
  * the id looks like one), compute_node_get_all (optionally matching the hypervisor
  * hostname) and compute_node_stats (this cell's sums; the caller adds the cells up).
  */
-import type { CellHandlers } from '@cellwire/core';
+import type { NovaCellsHandlers } from '@cellwire/schema';
 import { ComputeHostNotFound } from '../errors.js';
 import type { Env } from './context.js';
 
 const UUID_LIKE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-export function computeNodeHandlers(env: Env): Pick<CellHandlers, 'computeNodeGet' | 'computeNodeGetAll' | 'computeNodeStats'> {
+export function computeNodeHandlers(env: Env): Pick<NovaCellsHandlers, 'computeNodeGet' | 'computeNodeGetAll' | 'computeNodeStats'> {
   const { store } = env;
   return {
     computeNodeGet(_ctx, { compute_id }) {

@@ -3,11 +3,12 @@
  * destroyed at the top, then InstanceNotFound) and ask its host whether the port is that
  * instance's console port. (consoleauth_delete_tokens, a top-only method, is in at-top.ts.)
  */
-import { InstanceNotFound, type CellHandlers } from '@cellwire/core';
+import { InstanceNotFound } from '@cellwire/core';
+import type { NovaCellsHandlers } from '@cellwire/schema';
 import { destroyAtTop, type Env } from './context.js';
 import { validateConsolePort } from './host-manager.js';
 
-export function consoleHandlers(env: Env): Pick<CellHandlers, 'validateConsolePort'> {
+export function consoleHandlers(env: Env): Pick<NovaCellsHandlers, 'validateConsolePort'> {
   return {
     async validateConsolePort(ctx, { instance_uuid, console_port, console_type }) {
       const inst = env.store.instances.get(instance_uuid);

@@ -7,7 +7,7 @@
  */
 import { createClient } from '@cellwire/client';
 import type { HandlerContext, Logger } from '@cellwire/core';
-import type { BlockDeviceMapping, BwUsage, Flavor, Instance, InstanceFault } from '@cellwire/schema';
+import { novaCells, type BlockDeviceMapping, type BwUsage, type Flavor, type Instance, type InstanceFault } from '@cellwire/schema';
 import { DEFAULT_FLAVORS, DEFAULT_RESERVE_PERCENT } from '../capacity.js';
 import type { Store } from '../store/index.js';
 
@@ -122,7 +122,7 @@ export class TopSync {
   async flush(): Promise<void> {
     const items = this.queue.splice(0);
     if (items.length === 0 || this.ctx.runner.state.isTop()) return;
-    const client = createClient(this.ctx.runner);
+    const client = createClient(novaCells, this.ctx.runner);
     const c = this.ctx.ctxt;
     for (const item of items) {
       try {

@@ -1,18 +1,20 @@
 /**
- * The reference handlers of a cell: every method of CellHandlers, over the cell's store,
- * with no Nova underneath. See each module for the behaviour of its methods.
+ * The reference handlers of a cell: every method of the `nova_cells` service
+ * (NovaCellsHandlers), over the cell's store, with no Nova underneath. See each module for
+ * the behaviour of its methods. A cell also serves `cell_state` (capabilities and
+ * capacities), whose handlers come ready-made from @cellwire/schema.
  *
  * @example
  * const store = openStore();
  * seedHosts(store, config.hosts);
  * const runner = new MessageRunner({
  *   name: 'child-cell1',
- *   handlers: createHandlers({ store, cellName: 'child-cell1' }),
+ *   services: [serve(novaCells, createHandlers({ store, cellName: 'child-cell1' })), serve(cellState, cellStateHandlers())],
  *   capacities: () => computeCapacities(store, {}),
  *   errors: registerComputeErrors(defaultErrorRegistry()),
  * });
  */
-import type { CellHandlers } from '@cellwire/core';
+import type { NovaCellsHandlers } from '@cellwire/schema';
 import { actionHandlers } from './actions.js';
 import { atTopHandlers } from './at-top.js';
 import { computeNodeHandlers } from './compute-nodes.js';
@@ -26,7 +28,7 @@ import { syncHandlers } from './sync.js';
 
 export type { HandlerDeps } from './context.js';
 
-export function createHandlers(deps: HandlerDeps): CellHandlers {
+export function createHandlers(deps: HandlerDeps): NovaCellsHandlers {
   const env = resolveDeps(deps);
   return {
     ...schedulerHandlers(env),

@@ -6,8 +6,8 @@
  * is destroyed at the top, then InstanceNotFound), refuse a missing info cache except for
  * delete, and call the compute API, whose saves are sent to the top.
  */
-import { InstanceNotFound, InvalidArgument, type CellHandlers, type HandlerContext } from '@cellwire/core';
-import type { Instance, JsonMap, JsonValue } from '@cellwire/schema';
+import { InstanceNotFound, InvalidArgument, type HandlerContext } from '@cellwire/core';
+import type { Instance, JsonMap, JsonValue, NovaCellsHandlers } from '@cellwire/schema';
 import { InstanceInfoCacheNotFound } from '../errors.js';
 import { callComputeApi, computeMethod, imageInstance, type ComputeCall } from './compute-api.js';
 import { TopSync, type Env } from './context.js';
@@ -41,7 +41,7 @@ export async function callComputeApiWithObj(
 }
 
 type InstanceHandlers = Pick<
-  CellHandlers,
+  NovaCellsHandlers,
   | 'runComputeApiMethod'
   | 'instanceUpdateFromApi'
   | 'instanceDeleteEverywhere'

@@ -26,8 +26,8 @@
  * found after the last attempt, the instances go to error and that is sent to the top.
  */
 import { createClient } from '@cellwire/client';
-import { CellRoutingInconsistency, NoCellsAvailable, type CellHandlers, type HandlerContext } from '@cellwire/core';
-import type { BuildInstancesKwargs, Capabilities, Capacities, Flavor, ImageMeta, Instance } from '@cellwire/schema';
+import { CellRoutingInconsistency, NoCellsAvailable, type HandlerContext } from '@cellwire/core';
+import { novaCells, type BuildInstancesKwargs, type Capabilities, type Capacities, type Flavor, type ImageMeta, type Instance, type NovaCellsHandlers } from '@cellwire/schema';
 import { computeCapacities } from '../capacity.js';
 import { flavorFields, Operation, pickHost, POWER, type ComputeCall } from './compute-api.js';
 import { sleep, TopSync, type Env } from './context.js';
@@ -305,7 +305,7 @@ async function failBuild(ctx: HandlerContext, env: Env, kwargs: BuildInstancesKw
 }
 
 async function scheduleOnce(ctx: HandlerContext, env: Env, kwargs: BuildInstancesKwargs): Promise<void> {
-  const client = createClient(ctx.runner);
+  const client = createClient(novaCells, ctx.runner);
   const isAdmin = ctx.ctxt.is_admin;
   const hints = kwargs.filter_properties.scheduler_hints;
   let cells = possibleCells(ctx, env);
@@ -345,7 +345,7 @@ async function scheduleOnce(ctx: HandlerContext, env: Env, kwargs: BuildInstance
   throw new NoCellsAvailable();
 }
 
-export function schedulerHandlers(env: Env): Pick<CellHandlers, 'buildInstances'> {
+export function schedulerHandlers(env: Env): Pick<NovaCellsHandlers, 'buildInstances'> {
   return {
     async buildInstances(ctx, { build_inst_kwargs }) {
       const kwargs = structuredClone(build_inst_kwargs);

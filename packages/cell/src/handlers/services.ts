@@ -3,15 +3,15 @@
  * service_get_by_compute_host, service_update, service_delete, get_host_uptime,
  * proxy_rpc_to_manager (to the simulated host manager) and task_log_get_all.
  */
-import { splitCellAndItem, type CellHandlers } from '@cellwire/core';
-import type { JsonValue, Service, ServiceUpdateParams } from '@cellwire/schema';
+import { splitCellAndItem } from '@cellwire/core';
+import type { JsonValue, NovaCellsHandlers, Service, ServiceUpdateParams } from '@cellwire/schema';
 import { ComputeHostNotFound, ComputeServiceUnavailable, HostBinaryNotFound, ManagerMethodNotFound, ServiceNotFound } from '../errors.js';
 import type { Env } from './context.js';
 import { callHostManager, hostUptime } from './host-manager.js';
 import { withCompute } from './instances.js';
 
 type ServiceHandlers = Pick<
-  CellHandlers,
+  NovaCellsHandlers,
   'serviceGetAll' | 'serviceGetByComputeHost' | 'getHostUptime' | 'serviceUpdate' | 'serviceDelete' | 'proxyRpcToManager' | 'taskLogGetAll'
 >;
 

@@ -4,11 +4,12 @@
  * each to the top: instance_destroy_at_top for a deleted one, instance_update_at_top for
  * the others. Deleted instances are included only when `deleted` is true.
  */
-import { InvalidArgument, type CellHandlers } from '@cellwire/core';
+import { InvalidArgument } from '@cellwire/core';
+import type { NovaCellsHandlers } from '@cellwire/schema';
 import { normalizeTime } from '../store/table.js';
 import { TopSync, type Env } from './context.js';
 
-export function syncHandlers(env: Env): Pick<CellHandlers, 'syncInstances'> {
+export function syncHandlers(env: Env): Pick<NovaCellsHandlers, 'syncInstances'> {
   return {
     async syncInstances(ctx, { project_id, updated_since, deleted }) {
       let since: string | null = null;
