@@ -92,7 +92,8 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
   });
 
   it('aggregates a broadcast per hop: 8 answers, each cell named, own answer last', async () => {
-    await using tree = await startTree({ kit: kit(), services: testServices() });
+    const runs: Run[] = [];
+    await using tree = await startTree({ kit: kit(), services: testServices(runs) });
     const res = await createClient(testService, tree.cell('api-cell')).gather(ctxt, {});
     expect(res.map((r) => r.cellName).sort()).toEqual([...REFERENCE_PATHS].sort());
     for (const r of res) expect(r.valueOrRaise()).toBe(r.cellName);
@@ -102,6 +103,13 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
       'api-cell!child-cell3!grandchild-cell2',
       'api-cell!child-cell3!grandchild-cell3',
     ]);
+    // run_locally false: every cell below, not this one; the payload reaches each as sent.
+    const payload = { k: 'v', n: 1, ok: true, nothing: null };
+    const below = await createClient(testService, tree.cell('api-cell')).gather(ctxt, { run_locally: false, payload });
+    expect(below.map((r) => r.cellName).sort()).toEqual(REFERENCE_PATHS.filter((p) => p !== 'api-cell').sort());
+    const carried = runs.filter((r) => (r.args as { payload?: unknown }).payload !== undefined);
+    expect(carried.map((r) => r.cell).sort()).toEqual(REFERENCE_PATHS.slice(1).map((p) => p.split('!').at(-1)).sort());
+    for (const r of carried) expect(r.args).toEqual({ run_locally: false, payload });
     const up = (await tree.cell('grandchild-cell3').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }))!;
     expect(up.map((r) => r.cellName)).toEqual(['grandchild-cell3!child-cell3!api-cell', 'grandchild-cell3!child-cell3', 'grandchild-cell3']);
     expect(tree.pending()).toBe(0);

@@ -27,7 +27,7 @@ import {
   type SendOptions,
 } from '@cellwire/core';
 import { createClient } from '@cellwire/client';
-import { cellState, cellStateHandlers, novaCells, type Instance } from '@cellwire/schema';
+import { cellState, cellStateHandlers, novaCells } from '@cellwire/schema';
 import { MemoryNetwork } from '@cellwire/transport-memory';
 import { amqpKit, httpKit } from './fixtures/kits.js';
 import { REFERENCE_PATHS, memoryKit, startTree, type NetworkKit } from './fixtures/tree.js';
@@ -430,6 +430,9 @@ describe('services, routing through cells that do not know a method, duplicates,
     expect(through.valueOrRaise()).toBe('via@api-cell!child-cell3!grandchild-cell2');
     const at = await client.echo(ctxt, { cell_name: 'api-cell!child-cell3', text: 'here' });
     expect(at.error).toMatchObject({ code: 'unknown_method', cell: 'api-cell!child-cell3' });
+    // A broadcast cast up goes on through it as well.
+    await createClient(testService, tree.cell('grandchild-cell2')).note(ctxt, { text: 'up' });
+    await expect.poll(() => runs.filter((r) => r.method === 'note').map((r) => r.ctx.routingPath)).toEqual(['grandchild-cell2!child-cell3!api-cell']);
     expect(runs.filter((r) => r.cell === 'child-cell3' || r.cell === 'child-cell4')).toEqual([]);
     expect(tree.pending()).toBe(0);
   });

@@ -288,12 +288,11 @@ describe('CellsMessageClassesTestCase', () => {
   it('test_targeted_message_target_cell_none', async () => {
     const r = recorder();
     await using t = await tree({ recorder: r });
-    // The reference raises CellRoutingInconsistency('No cell given in routing path.') from the
-    // constructor; here a method whose target argument is missing refuses the call with
-    // invalid_argument, naming the argument, before anything is sent.
+    // The reference raises from the constructor; here the call rejects before anything is sent.
     const call = createClient(novaCells, t.cell('api-cell')).getHostUptime(ctxt, { cell_name: '', host_name: 'h' });
-    await expect(call).rejects.toThrow(InvalidArgument);
-    await expect(call).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('cell_name') });
+    await expect(call).rejects.toThrow(CellRoutingInconsistency);
+    await expect(call).rejects.toThrow('No cell given in routing path.');
+    await expect(call).rejects.toMatchObject({ code: 'routing_inconsistency', cell: 'api-cell' });
     expect(t.cell('api-cell').stats.sent).toBe(0);
     expect(r.seen).toHaveLength(0);
   });
@@ -411,6 +410,8 @@ describe('CellsPublicInterfacesTestCase', () => {
     await expect(nova.stopInstance(ctxt, { instance, do_cast: false })).resolves.toBeUndefined();
     const { cell_name: _none, ...noCell } = instance;
     await expect(nova.stopInstance(ctxt, { instance: noCell as Instance, do_cast: false })).resolves.toBeUndefined();
+    // Arguments are still checked: a call with no cell and bad arguments is refused.
+    await expect(nova.resizeInstance(ctxt, { instance } as never)).rejects.toThrow(InvalidArgument);
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/resize_instance: no instance.cell_name given; nothing sent/);
     expect(warnings[1]).toMatch(/stop_instance: no instance.cell_name given; nothing sent/);

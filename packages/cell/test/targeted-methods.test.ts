@@ -431,7 +431,7 @@ describe('CellsTargetedMethodsTestCase', () => {
     await expect(callComputeApiWithObj({ ctx, env, sync: new TopSync(ctx, env) }, asArg(inst), 'snapshot', ['name'])).rejects.toThrow(InstanceInfoCacheNotFound);
     // Through a message too: the call answers the error and nothing changed.
     const r = await ct.client('api-cell').stopInstance(ctxt, { instance: asArg(inst), do_cast: false });
-    expect(() => r.valueOrRaise()).toThrow(InstanceInfoCacheNotFound);
+    expect(() => r!.valueOrRaise()).toThrow(InstanceInfoCacheNotFound);
     expect(ct.store('child-cell2').instances.get(inst.uuid)!.vm_state).toBe('active');
     expect(ct.store('child-cell2').actions.list(inst.uuid)).toEqual([]);
   });
@@ -450,7 +450,7 @@ describe('CellsTargetedMethodsTestCase', () => {
     const instance = { uuid: newUuid(), cell_name: TARGET };
     ct.store('api-cell').instances.create({ ...instance, vm_state: 'active' });
     const r = await ct.client('api-cell').stopInstance(ctxt, { instance, do_cast: false });
-    expect(() => r.valueOrRaise()).toThrow(InstanceNotFound);
+    expect(() => r!.valueOrRaise()).toThrow(InstanceNotFound);
     // The destroy was broadcast up before the error came back.
     expect(ct.callsOf('instance_destroy_at_top')).toMatchObject([{ cell: 'api-cell', args: { instance } }]);
     expect(atTop(ct, instance.uuid)!.deleted).toBe(true);
@@ -546,7 +546,7 @@ describe('CellsTargetedMethodsTestCase', () => {
     await using ct = await computeTree();
     const inst = built(ct);
     const r = await ct.client('api-cell').stopInstance(ctxt, { instance: asArg(inst), do_cast: false, clean_shutdown: false });
-    expect(r.valueOrRaise()).toBeNull();
+    expect(r!.valueOrRaise()).toBeNull();
     // A call: by the time the answer is here, the cell and the top are both done.
     expect(ct.store('child-cell2').instances.get(inst.uuid)).toMatchObject({ vm_state: 'stopped', power_state: 4 });
     expect(atTop(ct, inst.uuid)).toMatchObject({ vm_state: 'stopped', power_state: 4 });
@@ -798,12 +798,12 @@ describe('CellsTargetedMethodsTestCase', () => {
     const inst = built(ct, { locked: true, locked_by: 'admin' }, GC1);
     // Locked: a non-admin stop is refused, an admin one goes through.
     const refused = await ct.client('api-cell').stopInstance(ctxt, { instance: asArg(inst), do_cast: false });
-    expect(refused.error?.message).toContain('is locked');
+    expect(refused!.error?.message).toContain('is locked');
     // A state conflict: failed_precondition (it was invalid_argument before the SDK's new codes).
-    expect(refused.error).toMatchObject({ name: 'InstanceIsLocked', code: 'failed_precondition', cell: GC1, retryable: false });
+    expect(refused!.error).toMatchObject({ name: 'InstanceIsLocked', code: 'failed_precondition', cell: GC1, retryable: false });
     const r = await ct.client('api-cell').stopInstance(admin, { instance: asArg(inst), do_cast: false });
-    expect(r.cellName).toBe(GC1);
-    expect(r.valueOrRaise()).toBeNull();
+    expect(r!.cellName).toBe(GC1);
+    expect(r!.valueOrRaise()).toBeNull();
     expect(atTop(ct, inst.uuid)).toMatchObject({ vm_state: 'stopped', cell_name: GC1 });
     // Nothing was written in the middle cell.
     expect(ct.store('child-cell2').instances.count({ readDeleted: true })).toBe(0);

@@ -29,8 +29,9 @@ export type RunLocally = boolean | { readonly arg: string; readonly default: boo
  * - `none`: broadcasts and local methods;
  * - `{ arg: 'cell_name' }`: a path argument, possibly nested (`instance.cell_name`);
  *   `optional: true` makes a `targeted_or_broadcast` method a broadcast when it is absent;
- *   `ifMissing: 'skip'` sends nothing (and logs) when it is absent, as the reference does for
- *   an instance that has no cell yet; the default refuses the call with `invalid_argument`.
+ *   `ifMissing: 'skip'` sends nothing (and logs) when it is absent, and the call resolves
+ *   with undefined, as the reference does for an instance that has no cell yet; the default
+ *   refuses the call with `CellRoutingInconsistency` ('No cell given in routing path.').
  */
 export type Target =
   | 'none'

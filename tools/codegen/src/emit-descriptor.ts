@@ -77,7 +77,9 @@ function stub(m: MethodModel, argsOptional: boolean): string {
   const R = resultOf(m);
   const A = argsOf(m);
   const many = m.spec.kind === 'broadcast' || m.spec.kind === 'targeted_or_broadcast';
-  const answered = many ? `Response<${R}>[]` : `Response<${R}>`;
+  // A target that may be missing (`ifMissing: 'skip'`) sends nothing and resolves undefined.
+  const skippable = m.spec.target !== 'none' && m.spec.target.ifMissing === 'skip';
+  const answered = (many ? `Response<${R}>[]` : `Response<${R}>`) + (skippable ? ' | undefined' : '');
   const argsParam = argsOptional ? `args?: ${A}` : `args: ${A}`;
   const doc = jsdoc(m.doc);
   const nr: NeedResponse = m.spec.needResponse;

@@ -20,7 +20,7 @@ export async function calls(): Promise<void> {
   // Casts: nothing.
   const nothing: void = await client.startInstance(ctxt, { instance });
   // need_response read from an argument: the literal decides the awaited type.
-  const stopped: Response<null> = await client.stopInstance(ctxt, { instance, do_cast: false });
+  const stopped: Response<null> | undefined = await client.stopInstance(ctxt, { instance, do_cast: false });
   const cast: void = await client.stopInstance(ctxt, { instance });
   const viaCall: Response<import('@cellwire/schema').JsonValue> = await client.runComputeApiMethod(ctxt, {
     cell_name: 'api!c1',

@@ -448,9 +448,9 @@ export interface NovaCellsClient {
   /**
    * Stop an instance in its cell. A cast unless `do_cast` is false.
    */
-  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast: false; }, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>>>;
+  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast: false; }, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | undefined>;
   stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast?: true; }, options?: CallOptions): Promise<void>;
-  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']>, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | void>;
+  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']>, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | undefined | void>;
 
   /**
    * Reboot an instance in its cell, soft or hard (`compute_api.reboot`).
