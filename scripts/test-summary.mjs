@@ -12,7 +12,6 @@ for (const r of roots) {
   for (const d of fs.readdirSync(r)) files.push(path.join(r, d, '.vitest-result.json'));
 }
 files.push(path.join('test', '.vitest-result.json'));
-for (const extra of (process.env.CELLWIRE_EXTRA_RESULTS ?? '').split(',').filter(Boolean)) files.push(extra);
 
 const started = Number(process.env.CELLWIRE_TEST_STARTED_MS ?? 0);
 let passed = 0;
@@ -31,6 +30,10 @@ for (const f of files) {
   failed += (r.numFailedTests ?? 0) + brokenFiles;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
+// Checks run outside vitest (the downstream example), as "passed:failed".
+const [extraPassed, extraFailed] = (process.env.CELLWIRE_EXTRA_COUNTS ?? '').split(':').map((n) => Number(n) || 0);
+passed += extraPassed ?? 0;
+failed += extraFailed ?? 0;
 console.log(`test tasks: ${ran} ran, ${replayed.length} replayed from the nx cache${replayed.length ? ` (${replayed.join(', ')})` : ''}`);
 if (process.env.CI === 'true' && replayed.length > 0) {
   console.log('CI=true but test results were replayed from a cache: nothing proves these tests pass on this commit.');

@@ -32,5 +32,15 @@ echo "==> testing"
 find packages tools test -name .vitest-result.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
 status=0
 npx nx run-many -t test --outputStyle=static --parallel=2 || status=$?
+
+# A project outside the workspaces installs the packed packages, generates its own service
+# with cellwire-codegen and runs a tree serving it beside the Nova services.
+echo "==> downstream example (packed packages, cellwire-codegen, a 3-cell tree)"
+downstream_log=$(mktemp)
+bash scripts/downstream.sh 2>&1 | tee "$downstream_log" || status=1
+export CELLWIRE_EXTRA_COUNTS="$(sed -n 's/^downstream example: \([0-9]*\) passed, \([0-9]*\) failed.*/\1:\2/p' "$downstream_log" | tail -n 1)"
+[ -n "$CELLWIRE_EXTRA_COUNTS" ] || CELLWIRE_EXTRA_COUNTS="0:1"
+rm -f "$downstream_log"
+
 node scripts/test-summary.mjs || status=$?
 exit "$status"
