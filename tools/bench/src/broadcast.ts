@@ -9,10 +9,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageRunner, silentLogger } from '@cellwire/core';
-import { createClient } from '@cellwire/client';
 import { MemoryNetwork } from '@cellwire/transport-memory';
 import { median } from './stats.js';
-import { benchHandlers, CONTEXT } from './workload.js';
+import { benchServices, CONTEXT, novaClient } from './workload.js';
 
 /** parent -> children */
 export type Layout = Readonly<Record<string, readonly string[]>>;
@@ -53,7 +52,7 @@ export async function memoryTree(layout: Layout): Promise<{ runners: Map<string,
   const transport = net.transport();
   const runners = new Map<string, MessageRunner>();
   for (const cell of cellsOf(layout)) {
-    const r = new MessageRunner({ name: cell, handlers: benchHandlers(cell) as never, logger: silentLogger });
+    const r = new MessageRunner({ name: cell, services: benchServices(cell), logger: silentLogger });
     runners.set(cell, r);
     await transport.listen({ cell, url: `memory://${cell}` }, r.receive);
   }
@@ -89,7 +88,7 @@ async function bigTree(runs: number): Promise<BigTreeResult> {
   const layout = wideTree(30);
   const tree = await memoryTree(layout);
   const buildMs = performance.now() - t0;
-  const client = createClient(tree.runners.get('top')!);
+  const client = novaClient(tree.runners.get('top')!);
   const runsMs: number[] = [];
   let responses = 0;
   for (let i = 0; i < runs + 1; i++) {

@@ -12,7 +12,7 @@ import { createAmqpTransport } from '@cellwire/transport-amqp';
 import { createHttpTransport } from '@cellwire/transport-http';
 import { rawAmqpForwarder, rawAmqpServer, rawHttpForwarder, rawHttpServer } from './floors.js';
 import { moleculerAmqpService } from './peer-moleculer.js';
-import { benchHandlers } from './workload.js';
+import { benchServices } from './workload.js';
 
 export interface CellSpec {
   readonly name: string;
@@ -50,7 +50,7 @@ const ops: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
     const urls: Record<string, string> = {};
     for (const spec of a.cells as CellSpec[]) {
       const key = `${kind}:${spec.name}`;
-      const runner = new MessageRunner({ name: spec.name, handlers: benchHandlers(spec.name) as never, logger: silentLogger });
+      const runner = new MessageRunner({ name: spec.name, services: benchServices(spec.name), logger: silentLogger });
       const transport = transportFor(kind, a.prefix as string | undefined);
       const url = kind === 'http' ? 'http://127.0.0.1:0' : (a.amqpUrl as string);
       const listener = await transport.listen({ cell: spec.name, url, ...(spec.secrets ? { secrets: spec.secrets } : {}) }, runner.receive);

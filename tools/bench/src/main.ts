@@ -9,6 +9,7 @@
  *
  * Environment: BENCH_ROUNDS (default 5, at least 3), BENCH_MS (measured time per variant and
  * round, default 1000), BENCH_ONLY (comma list of groups: memory,http,amqp,cast,broadcast,big,codegen),
+ * BENCH_CODEGEN_SIZES (comma list of synthetic service sizes, default 250,500,1000),
  * CELLWIRE_AMQP_URL, BENCH_NO_WRITE=1 (print only). `--render` prints the table and rewrites
  * BENCHMARKS.md from the last run's results (kept in the temp dir) without measuring again.
  */
@@ -19,9 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageRunner, silentLogger, type Link, type Transport } from '@cellwire/core';
-import { createClient } from '@cellwire/client';
 import { createAmqpTransport } from '@cellwire/transport-amqp';
 import { createHttpTransport } from '@cellwire/transport-http';
+import type { NovaCellsClient } from '@cellwire/schema';
 import { cellwireObjects, deleteAmqpObjects, moleculerExchanges } from './amqp-cleanup.js';
 import { cellsOf, memoryTree, REFERENCE_TREE, type BigTreeResult } from './broadcast.js';
 import { codegenTimings, type CodegenResult } from './codegen.js';
@@ -30,7 +31,7 @@ import { moleculerAmqpCaller, moleculerFake } from './peer-moleculer.js';
 import { killAll, startCellsProc, type CellsProc } from './procs.js';
 import { renderMarkdown, renderTable, type GroupResult, type Report, type VariantResult } from './report.js';
 import { brokerPid, measure, procCpuUs, type Sample } from './stats.js';
-import { benchHandlers, callArgs, CONTEXT, REQUEST_BYTES, RESULT_BYTES } from './workload.js';
+import { benchServices, callArgs, CONTEXT, novaClient, REQUEST_BYTES, RESULT_BYTES, type CallArgs } from './workload.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -39,6 +40,7 @@ process.env.TSX_TSCONFIG_PATH ??= path.join(here, '../tsconfig.json');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1000);
 const WARM_MS = 250;
+const CODEGEN_SIZES = (process.env.BENCH_CODEGEN_SIZES ?? '250,500,1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const AMQP_URL = process.env.CELLWIRE_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/%2F';
 const wanted = (g: string) => !ONLY || ONLY.has(g);
@@ -88,7 +90,7 @@ async function remoteTree(kind: 'http' | 'amqp', procs: { p1: CellsProc; p2: Cel
   const spec = (c: string) => (kind === 'http' ? { name: c, secrets: Object.fromEntries(neighbours(c).map((n) => [n, secret(c, n)])) } : { name: c });
   // This process: api-cell.
   const transport: Transport = kind === 'http' ? createHttpTransport() : createAmqpTransport({ prefix, log: () => undefined });
-  const runner = new MessageRunner({ name: 'api-cell', handlers: benchHandlers('api-cell') as never, logger: silentLogger });
+  const runner = new MessageRunner({ name: 'api-cell', services: benchServices('api-cell'), logger: silentLogger });
   const listener = await transport.listen(
     { cell: 'api-cell', url: kind === 'http' ? 'http://127.0.0.1:0' : AMQP_URL, ...(kind === 'http' ? { secrets: spec('api-cell').secrets } : {}) },
     runner.receive,
@@ -193,15 +195,14 @@ async function main(): Promise<void> {
     // --- memory: cellwire, the JSON floor, the envelope bound, Moleculer's fake transporter
     const mem = await memoryTree(REFERENCE_TREE);
     closers.push(mem.close);
-    const memClient = createClient(mem.runners.get('api-cell')!);
+    const memClient = novaClient(mem.runners.get('api-cell')!);
     const args1 = callArgs(ONE_HOP);
     const args2 = callArgs(TWO_HOPS);
     const cast1 = callArgs(ONE_HOP, false);
     // A failure Response (a cell that could not be reached answers with one) counts as an error.
-    const cwCall = (client: ReturnType<typeof createClient>, args: ReturnType<typeof callArgs>) => async () =>
-      (await client.runComputeApiMethod(CONTEXT, args as never)).valueOrRaise();
-    const cwCast = (client: ReturnType<typeof createClient>) => () => client.runComputeApiMethod(CONTEXT, cast1 as never);
-    const cwBroadcast = (client: ReturnType<typeof createClient>) => async () => {
+    const cwCall = (client: NovaCellsClient, args: CallArgs<true>) => async () => (await client.runComputeApiMethod(CONTEXT, args)).valueOrRaise();
+    const cwCast = (client: NovaCellsClient) => () => client.runComputeApiMethod(CONTEXT, cast1);
+    const cwBroadcast = (client: NovaCellsClient) => async () => {
       const list = await client.serviceGetAll(CONTEXT, {});
       if (list.length !== 8 || list.some((r) => r.failure)) throw new Error(`broadcast: ${list.length} responses, ${list.filter((r) => r.failure).length} failed`);
     };
@@ -266,7 +267,7 @@ async function main(): Promise<void> {
       });
     }
     if (procs && httpTree && rawHttp && wanted('http')) {
-      const client = createClient(httpTree.runner);
+      const client = novaClient(httpTree.runner);
       const variants: Variant[] = [];
       for (const hops of [1, 2]) {
         for (const inflight of [1, 64]) {
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
       });
     }
     if (procs && amqpTree && rawAmqp && wanted('amqp')) {
-      const client = createClient(amqpTree.runner);
+      const client = novaClient(amqpTree.runner);
       await procs.p1.request('mol-amqp', { url: AMQP_URL, namespace: molNamespace });
       const mol = await moleculerAmqpCaller(AMQP_URL, molNamespace);
       closers.push(mol.close);
@@ -327,13 +328,13 @@ async function main(): Promise<void> {
       ];
       if (httpTree && rawHttp) {
         variants.push(
-          { id: 'cw-ch', label: 'cellwire http cast (202 once handled)', kind: 'cellwire', transport: 'http', op: 'cast', hops: 1, inflight: 64, call: cwCast(createClient(httpTree.runner)), floor: 'floor-ch' },
+          { id: 'cw-ch', label: 'cellwire http cast (202 once handled)', kind: 'cellwire', transport: 'http', op: 'cast', hops: 1, inflight: 64, call: cwCast(novaClient(httpTree.runner)), floor: 'floor-ch' },
           { id: 'floor-ch', label: 'floor: node:http + undici, 202', kind: 'floor', transport: 'http', op: 'cast', hops: 1, inflight: 64, call: rawHttp.cast.call },
         );
       }
       if (amqpTree && rawAmqp) {
         variants.push(
-          { id: 'cw-ca', label: 'cellwire amqp cast (persistent, confirmed)', kind: 'cellwire', transport: 'amqp', op: 'cast', hops: 1, inflight: 64, call: cwCast(createClient(amqpTree.runner)), floor: 'floor-ca' },
+          { id: 'cw-ca', label: 'cellwire amqp cast (persistent, confirmed)', kind: 'cellwire', transport: 'amqp', op: 'cast', hops: 1, inflight: 64, call: cwCast(novaClient(amqpTree.runner)), floor: 'floor-ca' },
           { id: 'floor-ca', label: 'floor: amqplib confirm channel, persistent', kind: 'floor', transport: 'amqp', op: 'cast', hops: 1, inflight: 64, call: rawAmqp[2]!.cast },
         );
       }
@@ -343,10 +344,10 @@ async function main(): Promise<void> {
     // --- broadcast over the 8-cell reference tree
     if (wanted('broadcast')) {
       const variants: Variant[] = [];
-      const trees: [Variant['transport'], ReturnType<typeof createClient> | undefined][] = [
+      const trees: [Variant['transport'], NovaCellsClient | undefined][] = [
         ['memory', memClient],
-        ['http', httpTree && createClient(httpTree.runner)],
-        ['amqp', amqpTree && createClient(amqpTree.runner)],
+        ['http', httpTree && novaClient(httpTree.runner)],
+        ['amqp', amqpTree && novaClient(amqpTree.runner)],
       ];
       for (const inflight of [1, 16]) {
         for (const [t, client] of trees) {
@@ -366,7 +367,7 @@ async function main(): Promise<void> {
     }
     if (wanted('codegen')) {
       log('== code generation');
-      codegen = await codegenTimings([250, 500, 1000], log);
+      codegen = await codegenTimings(CODEGEN_SIZES, log);
     }
   } finally {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageRunner, silentLogger, type Transport } from '@cellwire/core';
-import { createClient } from '@cellwire/client';
 import { createAmqpTransport } from '@cellwire/transport-amqp';
 import { createHttpTransport } from '@cellwire/transport-http';
 import { cellwireObjects, deleteAmqpObjects, moleculerExchanges } from './amqp-cleanup.js';
@@ -19,7 +18,7 @@ import { memoryFloor, rawAmqpClient, rawHttpClient, type Call } from './floors.j
 import { moleculerAmqpCaller, moleculerFake } from './peer-moleculer.js';
 import { startCellsProc } from './procs.js';
 import { measure } from './stats.js';
-import { benchHandlers, callArgs, CONTEXT } from './workload.js';
+import { benchServices, callArgs, CONTEXT, novaClient } from './workload.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 process.env.TSX_TSCONFIG_PATH ??= path.join(here, '../tsconfig.json');
@@ -36,8 +35,8 @@ if (kind === 'memory') {
   if (which === 'cw') {
     const tree = await memoryTree(REFERENCE_TREE);
     closers.push(tree.close);
-    const client = createClient(tree.runners.get('api-cell')!);
-    call = async () => (await client.runComputeApiMethod(CONTEXT, args as never)).valueOrRaise();
+    const client = novaClient(tree.runners.get('api-cell')!);
+    call = async () => (await client.runComputeApiMethod(CONTEXT, args)).valueOrRaise();
   } else if (which === 'mol') {
     const mol = await moleculerFake();
     closers.push(mol.close);
@@ -54,7 +53,7 @@ if (kind === 'memory') {
     amqpUrl: AMQP_URL,
   });
   const t: Transport = http ? createHttpTransport() : createAmqpTransport({ prefix, log: () => undefined });
-  const runner = new MessageRunner({ name: 'api-cell', handlers: benchHandlers('api-cell') as never, logger: silentLogger });
+  const runner = new MessageRunner({ name: 'api-cell', services: benchServices('api-cell'), logger: silentLogger });
   const listener = await t.listen({ cell: 'api-cell', url: http ? 'http://127.0.0.1:0' : AMQP_URL, ...(http ? { secrets: { 'child-cell1': secret } } : {}) }, runner.receive);
   await p1!.request('cw-link', { transport: kind, links: [{ cell: 'child-cell1', side: 'parent', name: 'api-cell', url: http ? listener.urls[0] : AMQP_URL, ...(http ? { secret } : {}) }] });
   // Listener URLs of AMQP cells hide the password: links use the broker URL itself.
@@ -64,8 +63,8 @@ if (kind === 'memory') {
     runner.close();
     await t.close();
   });
-  const client = createClient(runner);
-  call = async () => (await client.runComputeApiMethod(CONTEXT, args as never)).valueOrRaise();
+  const client = novaClient(runner);
+  call = async () => (await client.runComputeApiMethod(CONTEXT, args)).valueOrRaise();
 } else if (which === 'mol') {
   const namespace = `molprof-${id}`;
   await p1!.request('mol-amqp', { url: AMQP_URL, namespace });

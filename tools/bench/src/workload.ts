@@ -7,14 +7,24 @@
  * with a JsonValue of about 100 bytes (the instance's state after the call). Casts use
  * the same method with `call: false`. Broadcasts use `service_get_all`, each cell
  * answering with two Service records.
+ *
+ * Every cell serves `novaCells` with these handlers and `cellState` with its reference
+ * handlers (benchServices), as a deployed cell does; clients are `createClient(novaCells, runner)`.
  */
-import type { RequestContext } from '@cellwire/schema';
+import { serve, type Invoker, type ServiceImpl } from '@cellwire/core';
+import { createClient } from '@cellwire/client';
+import { cellState, cellStateHandlers, novaCells, type NovaCellsClient, type NovaCellsHandlers, type RequestContext, type RunComputeApiMethodArgs } from '@cellwire/schema';
 
 export const CALL_METHOD = 'run_compute_api_method';
 export const INSTANCE_UUID = '8d2c6a3e-1f4b-4c1e-9a57-3b0f7d2e9c41';
 
+/** Arguments of `run_compute_api_method`, with `call` fixed so the client's overload is chosen. */
+export type CallArgs<C extends boolean> = RunComputeApiMethodArgs & { call: C };
+
 /** The arguments of one call, minus the target: about 400 bytes of JSON. */
-export function callArgs(cellName: string, call = true) {
+export function callArgs(cellName: string): CallArgs<true>;
+export function callArgs<C extends boolean>(cellName: string, call: C): CallArgs<C>;
+export function callArgs(cellName: string, call = true): CallArgs<boolean> {
   return {
     cell_name: cellName,
     call,
@@ -73,12 +83,25 @@ export function servicesOf(cell: string) {
 }
 
 /** Handlers every benchmark cell runs. */
-export function benchHandlers(cell: string) {
+export function benchHandlers(cell: string): Partial<NovaCellsHandlers> {
   const services = servicesOf(cell);
   return {
     runComputeApiMethod: () => CALL_RESULT,
     serviceGetAll: () => services,
   };
+}
+
+/**
+ * The services every benchmark cell serves, as a deployed cell does: the Nova cells
+ * methods with the bench handlers, and cell_state with its reference handlers.
+ */
+export function benchServices(cell: string): ServiceImpl[] {
+  return [serve(novaCells, benchHandlers(cell)), serve(cellState, cellStateHandlers())];
+}
+
+/** A Nova cells client whose calls start in the cell of `runner`. */
+export function novaClient(runner: Invoker): NovaCellsClient {
+  return createClient(novaCells, runner);
 }
 
 /** The same work a raw floor's server does for one request: answer with the result. */
