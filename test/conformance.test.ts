@@ -1,5 +1,6 @@
 /**
- * One conformance suite, run against every transport: memory, HTTP (real servers on
+ * One conformance suite, run against every transport: memory (answering on the exchange, and
+ * with no reply exchange, where every answer is a response message), HTTP (real servers on
  * 127.0.0.1) and AMQP (a real RabbitMQ). Each cell of the 8-cell reference tree is its own
  * runner behind its own endpoint, serving core's test service (echo, gather, note): the
  * suite checks the protocol, not any Nova method.
@@ -21,6 +22,7 @@ import {
 } from '@cellwire/core';
 import { createClient } from '@cellwire/client';
 import { cellState, cellStateHandlers } from '@cellwire/schema';
+import type { MemoryNetwork } from '@cellwire/transport-memory';
 import { KITS } from './fixtures/kits.js';
 import { REFERENCE_PATHS, startTree, type NetworkKit } from './fixtures/tree.js';
 import { TestingException, testErrors, testHandlers, testService, testServices, type Run } from './fixtures/test-service.js';
@@ -75,10 +77,17 @@ async function twoInstances(kit: NetworkKit) {
 
 describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
   const kit = () => KITS[kitName]!();
+  /** Whether this kit's hops answer on the exchange (else: response messages). */
+  const replies = kit().replies ?? true;
 
   it('routes a targeted call to a grandchild and back', async () => {
     const runs: Run[] = [];
-    await using tree = await startTree({ kit: kit(), services: testServices(runs) });
+    const k = kit();
+    // On memory, count the response messages: none when answers come back on the exchange,
+    // one per hop back (grandchild-cell1 -> child-cell2 -> api-cell) when there is none.
+    const responseMessages: string[] = [];
+    (k as { network?: MemoryNetwork }).network?.tap((d) => d.options.messageType === 'response' && responseMessages.push(`${d.from}>${d.to}`));
+    await using tree = await startTree({ kit: k, services: testServices(runs) });
     const target = 'api-cell!child-cell2!grandchild-cell1';
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const r = await createClient(testService, tree.cell('api-cell')).echo(ctxt, { cell_name: target, text: 'hello' }, { traceparent });
@@ -86,6 +95,9 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
     expect(r.valueOrRaise()).toBe(`hello@${target}`);
     expect(runs.map((x) => [x.cell, x.ctx.traceparent, x.ctx.message.hop_count])).toEqual([['grandchild-cell1', traceparent, 3]]);
     expect(runs[0]?.ctx.ctxt).toEqual(ctxt);
+    if ((k as { network?: MemoryNetwork }).network) {
+      expect(responseMessages).toEqual(replies ? [] : ['grandchild-cell1>child-cell2', 'child-cell2>api-cell']);
+    }
     const up = await createClient(testService, tree.cell('grandchild-cell3')).echo(ctxt, { cell_name: 'grandchild-cell3', text: 'me' });
     expect(up.valueOrRaise()).toBe('me@grandchild-cell3');
     expect(tree.pending()).toBe(0);
@@ -183,12 +195,13 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
     const runs: Run[] = [];
     const layout = { top: ['left', 'right'], left: ['leaf'], right: ['leaf'] };
     await using tree = await startTree({ kit: kit(), layout, services: testServices(runs) });
-    const down = await createClient(testService, tree.cell('top')).gather(ctxt, {});
+    // A deadline well past what this takes, so that a missing answer fails in seconds, not in a minute.
+    const down = await createClient(testService, tree.cell('top')).gather(ctxt, {}, { timeoutMs: 5000 });
     expect(down).toHaveLength(4);
     expect(down.filter((r) => r.failure)).toEqual([]);
     expect(down.map((r) => r.cellName)).toEqual(expect.arrayContaining(['top', 'top!left', 'top!right']));
     expect(down.filter((r) => r.cellName.endsWith('!leaf'))).toHaveLength(1);
-    const up = (await tree.cell('leaf').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }))!;
+    const up = (await tree.cell('leaf').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }, { timeoutMs: 5000 }))!;
     expect(up).toHaveLength(4);
     expect(up.filter((r) => r.failure)).toEqual([]);
     expect(up.filter((r) => r.cellName.endsWith('!top'))).toHaveLength(1);
@@ -215,5 +228,13 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
     await new Promise((res) => setTimeout(res, 100));
     expect(f.runs.filter((x) => x.run.method === 'note').map((x) => x.instance)).toHaveLength(1);
     expect(f.runs.filter((x) => x.run.method === 'note').map((x) => x.run.ctx.routingPath)).toEqual(['leaf!top']);
+    // A call from one instance: its answer reaches it. On the exchange, only it hears the
+    // answer; as a response message, the last hop goes to every instance of the origin cell
+    // and the one that holds no waiter drops it as late.
+    const down = await createClient(testService, f.a).echo(ctxt, { cell_name: 'top!leaf', text: 'two' });
+    expect(down.valueOrRaise()).toBe('two@top!leaf');
+    await expect.poll(() => f.b.stats.lateResponses).toBe(replies ? 0 : 1);
+    expect(f.a.stats.lateResponses).toBe(0);
+    expect(f.a.pendingCount() + f.b.pendingCount()).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
  * simulated host manager through proxy_rpc_to_manager, and a tour that runs every handler
  * of the nova_cells service (NovaCellsHandlers) at least once through the tree.
  */
+import type { Response } from '@cellwire/core';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgument } from '@cellwire/core';
 import { novaCells, type Instance, type JsonMap, type JsonValue } from '@cellwire/schema';
@@ -267,12 +268,21 @@ describe('every handler of NovaCellsHandlers', () => {
     await using ct = await computeTree();
     const c = ct.client('api-cell');
     const gc = ct.client('grandchild-cell1');
-    const inst = () => asArg(seedInstance(ct, TARGET));
+    const inst = (state: Partial<Instance> = {}) => asArg(seedInstance(ct, TARGET, state));
     const node = ct.store('child-cell2').computeNodes.list()[0]!;
     const svc = ct.store('child-cell2').services.create({ host: 'spare', binary: 'nova-compute' });
     const period = { period_beginning: '2019-04-04T10:00:00Z', period_ending: '2019-04-04T11:00:00Z' };
     const a = inst();
     const resized = inst();
+    // revert_resize and confirm_resize need a finished resize: its instance and migration.
+    const finishedResize = () => {
+      const i = seedInstance(ct, TARGET, { vm_state: 'resized' });
+      ct.store('child-cell2').migrations.create(
+        { uuid: newUuid(), instance_uuid: i.uuid, source_compute: i.host ?? null, source_node: i.node ?? null, dest_compute: i.host ?? null, dest_node: i.node ?? null, dest_host: i.host ?? null, hidden: false, status: 'finished', migration_type: 'resize', old_instance_type_id: 1, new_instance_type_id: 2 },
+        new Date().toISOString(),
+      );
+      return asArg(i);
+    };
     const steps: Promise<unknown>[] = [
       c.buildInstances(ctxt, {
         target_cell: TARGET,
@@ -304,19 +314,19 @@ describe('every handler of NovaCellsHandlers', () => {
       gc.bdmDestroyAtTop(ctxt, { instance_uuid: a.uuid, device_name: '/dev/vdb' }),
       c.getMigrations(ctxt, { filters: {} }),
       c.instanceUpdateFromApi(ctxt, { instance: { uuid: a.uuid, cell_name: TARGET, display_name: 'x' }, expected_vm_state: null, expected_task_state: null, admin_state_reset: false }),
-      c.startInstance(ctxt, { instance: inst() }),
+      c.startInstance(ctxt, { instance: inst({ vm_state: 'stopped', power_state: 4 }) }),
       c.stopInstance(ctxt, { instance: inst() }),
       c.rebootInstance(ctxt, { instance: inst(), reboot_type: 'SOFT' }),
       c.suspendInstance(ctxt, { instance: inst() }),
-      c.resumeInstance(ctxt, { instance: inst() }),
+      c.resumeInstance(ctxt, { instance: inst({ vm_state: 'suspended', power_state: 7 }) }),
       c.pauseInstance(ctxt, { instance: inst() }),
-      c.unpauseInstance(ctxt, { instance: inst() }),
+      c.unpauseInstance(ctxt, { instance: inst({ vm_state: 'paused', power_state: 3 }) }),
       c.terminateInstance(ctxt, { instance: inst() }),
       c.softDeleteInstance(ctxt, { instance: inst() }),
       c.resizeInstance(ctxt, { instance: resized, flavor: flavor('m1.medium'), extra_instance_updates: {} }),
       c.liveMigrateInstance(ctxt, { instance: inst(), block_migration: false, disk_over_commit: false, host_name: null }),
-      c.revertResize(ctxt, { instance: inst() }),
-      c.confirmResize(ctxt, { instance: inst() }),
+      c.revertResize(ctxt, { instance: finishedResize() }),
+      c.confirmResize(ctxt, { instance: finishedResize() }),
       c.resetNetwork(ctxt, { instance: inst() }),
       c.injectNetworkInfo(ctxt, { instance: inst() }),
       c.snapshotInstance(ctxt, { instance: inst(), image_id: 'i' }),
@@ -325,8 +335,13 @@ describe('every handler of NovaCellsHandlers', () => {
       c.setAdminPassword(ctxt, { instance: inst(), new_pass: 'p' }),
       gc.getKeypairAtTop(ctxt, { user_id: 'u', name: 'n' }),
     ];
-    await Promise.all(steps);
+    const results = await Promise.all(steps);
     const wire: readonly string[] = REFERENCE_HANDLED_METHODS;
     await expect.poll(() => wire.filter((w) => ct.callsOf(w).length === 0)).toEqual([]);
+    // Ran for real: every answer is a success, and every handler run (casts included) returned.
+    const answers = results.flatMap((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])) as Response[];
+    expect(answers.filter((r) => r.failure).map((r) => `${r.cellName}: ${(r.value as Error).message}`)).toEqual([]);
+    await expect.poll(() => wire.flatMap((w) => ct.callsOf(w)).filter((c) => c.outcome === undefined).length).toBe(0);
+    expect(wire.flatMap((w) => ct.callsOf(w)).filter((c) => c.outcome !== 'ok').map((c) => `${c.method}@${c.routingPath}: ${c.outcome}`)).toEqual([]);
   });
 });

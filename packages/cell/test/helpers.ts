@@ -38,6 +38,8 @@ export interface Call {
   routingPath: string;
   needResponse: boolean;
   args: unknown;
+  /** Set when the handler returned (`ok`) or threw (`failed: <error name>: <message>`). */
+  outcome?: string;
 }
 
 export interface ComputeTreeOptions {
@@ -76,9 +78,17 @@ export const defaultHosts = (cell: string): HostConfig[] =>
 function recorded(cell: string, handlers: NovaCellsHandlers, calls: Call[]): NovaCellsHandlers {
   const out: Record<string, unknown> = {};
   for (const [key, fn] of Object.entries(handlers)) {
-    out[key] = (ctx: HandlerContext, args: unknown) => {
-      calls.push({ cell, method: ctx.method.name, routingPath: ctx.routingPath, needResponse: ctx.needResponse, args: structuredClone(args) });
-      return (fn as (c: HandlerContext, a: unknown) => unknown)(ctx, args);
+    out[key] = async (ctx: HandlerContext, args: unknown) => {
+      const call: Call = { cell, method: ctx.method.name, routingPath: ctx.routingPath, needResponse: ctx.needResponse, args: structuredClone(args) };
+      calls.push(call);
+      try {
+        const value = await (fn as (c: HandlerContext, a: unknown) => unknown)(ctx, args);
+        call.outcome = 'ok';
+        return value;
+      } catch (e) {
+        call.outcome = `failed: ${(e as Error).name}: ${(e as Error).message}`;
+        throw e;
+      }
     };
   }
   return out as unknown as NovaCellsHandlers;

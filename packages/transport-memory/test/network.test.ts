@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Inbound, SendOptions } from '@cellwire/core';
-import { MemoryNetwork, memoryCellOf } from '../src/index.js';
+import { CellwireError, type Inbound, type SendOptions } from '@cellwire/core';
+import { MemoryNetwork, memoryCellOf, type MemoryDelivery } from '../src/index.js';
 
 const cast: SendOptions = { messageType: 'targeted', fanout: false, expectReply: false, deadline: Date.now() + 60_000, durable: true };
 const call = (ms = 2000): SendOptions => ({ ...cast, expectReply: true, durable: false, deadline: Date.now() + ms });
 
-async function fixture() {
-  const net = new MemoryNetwork();
+async function fixture(options?: ConstructorParameters<typeof MemoryNetwork>[0]) {
+  const net = new MemoryNetwork(options);
   const t = net.transport();
   const got: { cell: string; data: string; from?: string }[] = [];
-  const listen = (cell: string, onMessage?: (m: Inbound) => void) =>
-    t.listen({ cell, url: `memory://${cell}` }, async (m) => {
+  const listen = (cell: string, onMessage?: (m: Inbound) => unknown, instance?: string) =>
+    t.listen({ cell, url: `memory://${cell}`, ...(instance ? { options: { instance } } : {}) }, async (m) => {
       got.push({ cell, data: m.data, ...(m.from ? { from: m.from } : {}) });
-      onMessage?.(m);
+      await onMessage?.(m);
     });
   const link = (to: string) => t.connect({ name: to, urls: [`memory://${to}`] }, { cell: 'sender' });
   return { net, t, got, listen, link };
@@ -98,5 +98,80 @@ describe('memory transport', () => {
     const l = await f.listen('b');
     await l.close();
     await expect(f.link('b').send('x', cast)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('with replies: false, no reply is offered: a call resolves undefined once the receiver handled it', async () => {
+    const f = await fixture({ replies: false });
+    expect(f.net.replies).toBe(false);
+    const inbounds: Inbound[] = [];
+    let handled = false;
+    await f.listen('b', async (m) => {
+      inbounds.push(m);
+      await new Promise((r) => setTimeout(r, 20));
+      handled = true;
+    });
+    await expect(f.link('b').send('ping', call())).resolves.toBeUndefined();
+    expect(handled).toBe(true);
+    expect(inbounds).toHaveLength(1);
+    expect(inbounds[0]?.reply).toBeUndefined();
+    expect(inbounds[0]?.from).toBe('sender');
+    // The receiver can still refuse what it cannot decode: the sender sees the typed error.
+    await f.listen('c', (m) => m.reject?.(new CellwireError('invalid_argument', 'bad envelope')));
+    await expect(f.link('c').send('junk', call())).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('with replies: false, a stopped cell fails at once, a slow one at the deadline, a blackholed one accepts and loses', async () => {
+    const f = await fixture({ replies: false });
+    let release: (() => void) | undefined;
+    await f.listen('b', () => new Promise<void>((r) => (release = r)));
+    const waiting = f.link('b').send('x', call(60_000));
+    await expect.poll(() => release).toBeDefined();
+    f.net.stop('b');
+    await expect(waiting).rejects.toMatchObject({ code: 'unavailable', cell: 'b' });
+    f.net.start('b');
+    await expect(f.link('b').send('y', call(50))).rejects.toMatchObject({ code: 'timeout' });
+    release?.();
+    f.net.blackhole('b');
+    await expect(f.link('b').send('z', call(60_000))).resolves.toBeUndefined();
+    expect(f.net.stats.dropped).toBe(1);
+  });
+
+  it('a transport may override the network: the sending side decides whether a reply is offered', async () => {
+    const net = new MemoryNetwork();
+    const withReplies = net.transport();
+    const without = net.transport({ replies: false });
+    const offered: boolean[] = [];
+    await withReplies.listen({ cell: 'b', url: 'memory://b' }, async (m) => {
+      offered.push(m.reply !== undefined);
+      m.reply?.('pong');
+    });
+    const a1 = withReplies.connect({ name: 'b', urls: ['memory://b'] }, { cell: 'a1' });
+    const a2 = without.connect({ name: 'b', urls: ['memory://b'] }, { cell: 'a2' });
+    await expect(a1.send('ping', call())).resolves.toBe('pong');
+    await expect(a2.send('ping', call())).resolves.toBeUndefined();
+    expect(offered).toEqual([true, false]);
+  });
+
+  it('tap reports every delivery, one per instance on fanout, named by instance', async () => {
+    const f = await fixture();
+    const seen: MemoryDelivery[] = [];
+    const untap = f.net.tap((d) => seen.push(d));
+    await f.listen('b', undefined, 'b-one');
+    await f.listen('b');
+    const l = f.link('b');
+    await l.send('all', { ...cast, messageType: 'response', fanout: true });
+    await l.send('one', cast);
+    expect(seen.map((d) => [d.from, d.to, d.instance, d.data, d.options.messageType, d.options.fanout, d.replyOffered])).toEqual([
+      ['sender', 'b', 'b-one', 'all', 'response', true, false],
+      ['sender', 'b', 'b#2', 'all', 'response', true, false],
+      ['sender', 'b', 'b-one', 'one', 'targeted', false, false],
+    ]);
+    f.net.blackhole('b');
+    await l.send('lost', cast);
+    untap();
+    f.net.blackhole('b', false);
+    await l.send('untapped', cast);
+    // A message the cell never got is not a delivery; nothing is reported after untap.
+    expect(seen).toHaveLength(3);
   });
 });
