@@ -15,6 +15,10 @@ bash scripts/ensure-rabbitmq.sh
 echo "==> checking generated files"
 npm run -s generate -- --check
 
+# The Nova service must stay compatible with its last released version (docs/upgrades.md).
+echo "==> checking the Nova schema against its released version"
+npx tsx tools/codegen/src/bin.ts diff schemas/released/nova-cells-1.0.0.methods.ts packages/schema/src/nova-cells/methods.ts --tsconfig tsconfig.base.json
+
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 # nx keeps its task cache outside the checkout (~/.nx/<workspace id>/cache), shared by every
 # clone of this repository on the machine. CI tests a fresh clone on the same machine, so with

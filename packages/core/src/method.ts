@@ -83,6 +83,6 @@ export type ResultOf<M> = M extends MethodDef<unknown, infer R> ? R : never;
 export interface ServiceInfo {
   /** snake_case service name, e.g. `nova_cells`. */
   readonly name: string;
-  /** Semantic version of the method set (docs/sdk.md, "Changing a schema"). */
+  /** Semantic version of the method set (docs/upgrades.md). */
   readonly version: string;
 }

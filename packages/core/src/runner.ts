@@ -5,7 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CellMaxHopCountReached, CellRoutingInconsistency, CellTimeout, CellUnavailable, InvalidArgument, UnknownMethod } from './cell-errors.js';
-import { checkArgs, checkCallerArgs, checkMessageType, decodeEnvelope, describeValidation, encodeEnvelope, RESPONSE_METHOD } from './codec.js';
+import {
+  checkCallerArgs,
+  checkMessageType,
+  checkReceivedArgs,
+  checkResult,
+  decodeEnvelope,
+  describeValidation,
+  encodeEnvelope,
+  RESPONSE_METHOD,
+  serviceVersion,
+} from './codec.js';
 import { hopWaitUntil, resolveDeadline, type CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
 import { CellwireError } from './errors.js';
@@ -57,6 +67,12 @@ export interface RunnerOptions extends NeighbourStateOptions {
   readonly errors?: ErrorRegistry;
   /** Send stack traces with remote errors (default false: stacks stay home). */
   readonly sendStacks?: boolean;
+  /**
+   * Put `service_version` (`nova_cells@1.0.0`) on the messages this cell creates (default
+   * true). Cells whose core predates the field refuse envelopes that carry it: turn it off
+   * while such cells remain in the tree (docs/upgrades.md).
+   */
+  readonly sendServiceVersion?: boolean;
   readonly logger?: Logger;
 }
 
@@ -144,6 +160,7 @@ export class MessageRunner implements Invoker {
   private readonly maxDeadlineMs: number;
   private readonly hopMarginMs: number;
   private readonly sendStacks: boolean;
+  private readonly sendServiceVersion: boolean;
   private readonly dedupe: DedupeWindow;
   private readonly waiters = new Map<string, Waiter>();
   private readonly collectors = new Map<string, Collector>();
@@ -163,6 +180,7 @@ export class MessageRunner implements Invoker {
     this.callTimeoutMs = Math.min(options.callTimeoutMs ?? 60_000, this.maxDeadlineMs);
     this.hopMarginMs = options.hopMarginMs ?? 250;
     this.sendStacks = options.sendStacks ?? false;
+    this.sendServiceVersion = options.sendServiceVersion ?? true;
     this.errors = options.errors ?? defaultErrorRegistry();
     this.logger = options.logger ?? consoleLogger(options.name);
     this.dedupe = new DedupeWindow(options.dedupeWindowMs);
@@ -420,7 +438,7 @@ export class MessageRunner implements Invoker {
     const env = this.newEnvelope('targeted', m, ctxt, args, { direction: m.direction, needResponse }, deadline, options);
     env.target_cell = this.name;
     this.arrive(env);
-    const r = await this.runHere(env, { deadline, origin: true, method: m }, this.registry.require(m.name));
+    const r = await this.runHere(env, { deadline, origin: true, method: m }, this.registry.require(m.name), env.method_kwargs);
     if (needResponse) return this.checkedResult(r, m);
     if (r.failure) throw r.value;
     return undefined;
@@ -437,7 +455,7 @@ export class MessageRunner implements Invoker {
   ): Envelope {
     checkCallerArgs(m, args);
     checkContext(ctxt);
-    return {
+    const env: Envelope = {
       message_type: type,
       ctxt,
       method_name: m.name,
@@ -452,6 +470,8 @@ export class MessageRunner implements Invoker {
       deadline,
       traceparent: options.traceparent ?? newTraceparent(),
     };
+    if (this.sendServiceVersion) env.service_version = serviceVersion(m.service);
+    return env;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -534,9 +554,10 @@ export class MessageRunner implements Invoker {
   private duplicate(env: Envelope, inbound: Inbound, deadline: number, from: string): void {
     this.stats.duplicates++;
     this.logger.debug(`dropped a repeated message ${env.uuid} (${env.method_name})`);
-    const otherPath = env.message_type === 'broadcast' && env.need_response && inbound.reply && this.dedupe.firstSender(env.uuid) !== from;
+    const otherPath = env.message_type === 'broadcast' && env.need_response && this.dedupe.firstSender(env.uuid) !== from;
     if (otherPath && !this.replyChannels.has(`${env.uuid}>${from}`)) {
-      this.holdReply(env, inbound, deadline);
+      // On the exchange when there is one, else as a response message along the path.
+      if (inbound.reply) this.holdReply(env, inbound, deadline);
       this.respondList(env, [], true);
     } else inbound.reply?.(undefined);
   }
@@ -771,21 +792,27 @@ export class MessageRunner implements Invoker {
   // Running here and answering
   // ---------------------------------------------------------------------------------------
 
-  /** Runs a received message's method here: it must be served, fit the message type and have valid arguments. */
+  /**
+   * Runs a received message's method here: it must be served, fit the message type and have
+   * valid arguments. From a sender on a newer minor version of the service, the argument
+   * properties this cell does not know are dropped for the handler (checkReceivedArgs); the
+   * envelope keeps them for the cells it travels on to.
+   */
   private runReceived(env: Envelope, meta: Meta): Promise<Response> {
     const reg = this.registry.get(env.method_name);
+    let args = env.method_kwargs as Record<string, unknown>;
     try {
       if (!reg) throw new UnknownMethod(env.method_name, `is not known to cell ${this.name}`);
       checkMessageType(reg.method, env.message_type);
-      if (!meta.origin) checkArgs(reg.method, env.method_kwargs);
+      if (!meta.origin) args = checkReceivedArgs(reg.method, args, env.service_version);
     } catch (e) {
       return Promise.resolve(this.failureHere(env.routing_path, e));
     }
-    return this.runHere(env, meta, reg);
+    return this.runHere(env, meta, reg, args);
   }
 
-  /** Calls the handler, through the handler interceptors. Never rejects. */
-  private async runHere(env: Envelope, meta: Meta, reg: Registered): Promise<Response> {
+  /** Calls the handler with `args`, through the handler interceptors. Never rejects. */
+  private async runHere(env: Envelope, meta: Meta, reg: Registered, args: Record<string, unknown>): Promise<Response> {
     const path = env.routing_path;
     const m = reg.method;
     try {
@@ -794,14 +821,14 @@ export class MessageRunner implements Invoker {
       if (!handler) throw new UnknownMethod(m.name, `is not implemented by cell ${this.name}`);
       const call = (ctxt: RequestContext, args: unknown) => handler.call(reg.self, new LocalContext(env, ctxt, m, meta.deadline, this), args as never);
       let value: unknown;
-      if (this.interceptors.length === 0) value = await call(env.ctxt, env.method_kwargs);
+      if (this.interceptors.length === 0) value = await call(env.ctxt, args);
       else {
         const ctx: CallContext = {
           stage: 'handler',
           cell: this.name,
           method: m,
           ctxt: env.ctxt,
-          args: env.method_kwargs,
+          args,
           routingPath: path,
           deadline: meta.deadline,
           signal: new LocalContext(env, env.ctxt, m, meta.deadline, this).signal,
@@ -878,6 +905,9 @@ export class MessageRunner implements Invoker {
     };
     if (env.deadline !== undefined) res.deadline = env.deadline;
     if (env.traceparent !== undefined) res.traceparent = env.traceparent;
+    // The answering cell's version of the answered method's service, when it serves it.
+    const answered = this.sendServiceVersion ? this.registry.get(env.method_name)?.method.service : undefined;
+    if (answered) res.service_version = serviceVersion(answered);
     this.arrive(res);
     // Not remembered in the dedupe window: a response made here never comes back here.
     void this.routeResponse(res);
@@ -949,9 +979,15 @@ export class MessageRunner implements Invoker {
     return method ? this.checkedResult(r, method) : r;
   }
 
-  /** A successful answer whose value does not fit the method's result schema becomes a failure naming its cell. */
+  /**
+   * A successful answer as the caller gets it: object properties the method's result schema
+   * does not know are dropped (a newer cell's widened result); a value that still does not
+   * fit becomes a failure naming its cell.
+   */
   private checkedResult(r: Response, method: MethodDescriptor): Response {
     if (r.failure || method.validateResult(r.value)) return r;
+    const known = checkResult(method, r.value);
+    if (known) return Response.success(r.cellName, known.value);
     const why = describeValidation(method.validateResult, 'value');
     return Response.failure(
       r.cellName,

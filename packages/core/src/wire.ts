@@ -71,6 +71,14 @@ export interface Envelope {
   deadline?: number;
   /** W3C trace context. */
   traceparent?: string;
+  /**
+   * Name and version of the sending cell's service, `nova_cells@1.0.0`: for a targeted or
+   * broadcast message, the service of `method_name` in the cell that created it (forwarding
+   * cells leave it as it is); for a response, that service in the answering cell, when it
+   * serves it. A receiver on an older minor version of the same service drops argument
+   * properties it does not know (docs/upgrades.md). Absent from cells that predate it.
+   */
+  service_version?: string;
 }
 
 /** A remote error as it travels (the reference's serialize_remote_exception). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgument, UnknownMethod, decodeEnvelope, encodeEnvelope, makeContext, type Envelope } from '../src/index.js';
-import { checkArgs, checkCallerArgs, checkMessageType } from '../src/codec.js';
+import { ENVELOPE_FIELDS, checkArgs, checkCallerArgs, checkMessageType } from '../src/codec.js';
 import { testService } from './service/gen/index.js';
 
 const echo = testService.methods.echo;
@@ -42,7 +42,9 @@ describe('envelope codec', () => {
     expect(() => decodeEnvelope(JSON.stringify(noTarget))).toThrow(/needs target_cell/);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), message_type: 'weird' }))).toThrow(/message.message_type/);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), hop_count: 'one' }))).toThrow(/hop_count must be number/);
-    expect(() => decodeEnvelope(JSON.stringify({ ...base(), surprise: 1 }))).toThrow(/additional properties 'surprise'/);
+    // A field a newer cell adds is dropped, not refused (rolling upgrades); known ones are checked.
+    expect(decodeEnvelope(JSON.stringify({ ...base(), surprise: 1 }))).not.toHaveProperty('surprise');
+    expect(() => decodeEnvelope(JSON.stringify({ ...base(), surprise: 1, deadline: 'soon' }))).toThrow(/deadline must be number/);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), message_type: 'response', method_name: 'echo' }))).toThrow(UnknownMethod);
     expect(() => decodeEnvelope(JSON.stringify({ ...base(), method_name: 'parse_responses' }))).toThrow(UnknownMethod);
   });
@@ -69,5 +71,13 @@ describe('envelope codec', () => {
     expect(() => checkCallerArgs(gather, args([undefined]))).toThrow(/payload.list.1.0 is not JSON \(undefined\)/);
     // The typed parts are still the validator's: a wrong type is refused with its path.
     expect(() => checkCallerArgs(gather, { ...args(1), run_locally: 'yes' })).toThrow(/args.run_locally must be boolean/);
+  });
+});
+
+describe('envelope fields', () => {
+  it('the codec knows exactly the fields of the published envelope schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/wire/envelope.json', import.meta.url), 'utf8'));
+    expect([...ENVELOPE_FIELDS].sort()).toEqual(Object.keys(schema.properties).sort());
   });
 });

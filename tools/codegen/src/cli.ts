@@ -12,8 +12,10 @@ import { parseArgs } from 'node:util';
 import { problems, writeFiles } from './files.js';
 import { generateService, type ServiceOptions } from './generate.js';
 import { apiDocuments } from './api-docs.js';
+import { diffMain } from './diff.js';
 
 const USAGE = `usage: cellwire-codegen --methods FILE --out DIR --schemas DIR [--check] [--tsconfig FILE] [--core-import SPEC]
+       cellwire-codegen diff OLD NEW | diff --ref GITREF FILE   (compatibility of two versions; diff --help)
 
   --methods FILE   the service's method table (export const service, export const methods)
   --out DIR        where the TypeScript output goes (descriptor.ts, validators.ts, schemas.ts, index.ts)
@@ -24,6 +26,7 @@ const USAGE = `usage: cellwire-codegen --methods FILE --out DIR --schemas DIR [-
 
 /** Runs the command line with `argv` (without node and script); returns the exit code. */
 export function main(argv: readonly string[], log: (line: string) => void = console.log, cwd = process.cwd()): number {
+  if (argv[0] === 'diff') return diffMain(argv.slice(1), log, cwd);
   let values: { methods?: string; out?: string; schemas?: string; check?: boolean; tsconfig?: string; 'core-import'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

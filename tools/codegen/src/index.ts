@@ -4,3 +4,5 @@
 export { main, runService } from './cli.js';
 export { generateService, generateWire } from './generate.js';
 export type { GeneratedFiles, GeneratedService, ServiceOptions, WireOptions } from './generate.js';
+export { checkoutAtRef, diffMain, diffServices, formatDiff, loadService } from './diff.js';
+export type { Change, ChangeClass, DiffResult, ServiceSnapshot } from './diff.js';

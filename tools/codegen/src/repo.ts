@@ -18,6 +18,9 @@ export const SERVICES: readonly (readonly string[])[] = [
   ['--methods', 'packages/schema/src/nova-cells/methods.ts', '--out', 'packages/schema/src/gen/nova-cells', '--schemas', 'schemas/nova-cells', ...TSCONFIG],
   ['--methods', 'packages/schema/src/cell-state/methods.ts', '--out', 'packages/schema/src/gen/cell-state', '--schemas', 'schemas/cell-state', ...TSCONFIG],
   ['--methods', 'packages/core/test/service/methods.ts', '--out', 'packages/core/test/service/gen', '--schemas', 'packages/core/test/service/gen/schemas', ...TSCONFIG],
+  // Two versions of one service, for the mixed-version tree (test/mixed-version.test.ts).
+  ['--methods', 'test/versions/v1/methods.ts', '--out', 'test/versions/v1/gen', '--schemas', 'test/versions/v1/gen/schemas', ...TSCONFIG],
+  ['--methods', 'test/versions/v2/methods.ts', '--out', 'test/versions/v2/gen', '--schemas', 'test/versions/v2/gen/schemas', ...TSCONFIG],
 ];
 
 export const WIRE: WireOptions = {

@@ -73,6 +73,10 @@ export const wireSchemas: { readonly [stem: string]: { readonly [key: string]: u
       "traceparent": {
         "description": "W3C trace context.",
         "type": "string"
+      },
+      "service_version": {
+        "description": "Name and version of the sending cell's service, `nova_cells@1.0.0`: for a targeted or\nbroadcast message, the service of `method_name` in the cell that created it (forwarding\ncells leave it as it is); for a response, that service in the answering cell, when it\nserves it. A receiver on an older minor version of the same service drops argument\nproperties it does not know (docs/upgrades.md). Absent from cells that predate it.",
+        "type": "string"
       }
     },
     "additionalProperties": false,
