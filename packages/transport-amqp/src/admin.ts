@@ -7,7 +7,7 @@ import { cellTopology, DEFAULT_PREFIX } from './topology.js';
 import { parseBrokerUrl } from './url.js';
 
 /**
- * Deletes a cell's queues (with any messages in them) and its fanout exchange. Missing ones
+ * Deletes a cell's queues (with any messages in them, its dead-letter queue too) and its fanout exchange. Missing ones
  * are fine. Its service instances' own fanout queues go away by themselves (exclusive).
  *
  * @example
@@ -18,7 +18,7 @@ export async function deleteCellTopology(url: string, cell: string, options: { p
   const conn = await connect(parseBrokerUrl(url, 0).connect);
   try {
     const ch = await conn.createChannel();
-    for (const queue of Object.values(topology.queues)) await ch.deleteQueue(queue);
+    for (const queue of [...Object.values(topology.queues), topology.dead]) await ch.deleteQueue(queue);
     await ch.deleteExchange(topology.fanout);
     await ch.close();
   } finally {

@@ -5,9 +5,17 @@
  */
 import { CellwireError, type Link, type MessageType, type SendOptions } from '@cellwire/core';
 import type { Broker } from './broker.js';
-import type { PendingOwner, Publisher, PublishTarget } from './publisher.js';
+import type { LinkSigner, PendingOwner, Publisher, PublishTarget, SendSpec } from './publisher.js';
 import type { CellTopology } from './topology.js';
-import { FROM_HEADER, SIGNATURE_HEADER, sign } from './wire.js';
+import { FROM_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signMessage, verifyReply } from './wire.js';
+
+/** Per-link limits, from the transport's options or the neighbour's. */
+export interface LinkLimits {
+  /** Larger envelopes are not sent, larger replies not accepted (`payload_too_large`). */
+  readonly maxMessageBytes: number;
+  /** Most sends in flight (`resource_exhausted` beyond). */
+  readonly maxInFlight: number;
+}
 
 /**
  * The state of a link, for health pages: `idle` before its first send (connections are made
@@ -26,21 +34,46 @@ export type LinkState = 'idle' | 'open' | 'connecting' | 'reconnecting' | 'close
 export class AmqpLink implements Link, PendingOwner {
   /** Messages of this link waiting for a confirm or a reply (see {@link AmqpLink.pendingCount}). */
   pending = 0;
+  /** Sends of this link not settled yet (waiting for a channel, a confirm or a reply). */
+  private inFlight = 0;
+  private overloadedCount = 0;
   private closed = false;
+  private readonly signer: LinkSigner | undefined;
+  private readonly queueSpec: SendSpec;
+  private readonly fanoutSpec: SendSpec;
   private readonly publisher: Publisher;
   private readonly queueTargets: Record<MessageType, PublishTarget>;
   private readonly fanoutTargets: Record<MessageType, PublishTarget>;
 
   constructor(
     readonly cell: string,
-    private readonly local: string,
-    private readonly topology: CellTopology,
+    local: string,
+    topology: CellTopology,
     private readonly broker: Broker,
-    private readonly secret: string | undefined,
-    private readonly maxMessageBytes: number,
+    secret: string | undefined,
+    private readonly limits: LinkLimits,
     private readonly onClose: (link: AmqpLink) => void,
   ) {
     this.publisher = broker.publisher();
+    // With a secret, every message is signed (with what steers it: see signMessage) and every
+    // reply must be signed by the cell for that very message.
+    this.signer =
+      secret === undefined
+        ? undefined
+        : {
+            sign: (target, correlationId, reply, body) => {
+              const timestamp = String(Date.now());
+              const signature = signMessage(
+                secret,
+                { timestamp, from: local, to: cell, exchange: target.exchange, routingKey: target.routingKey, reply, correlationId },
+                body,
+              );
+              return { headers: { [FROM_HEADER]: local, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature }, signature };
+            },
+            verifyReply: (request, body, error, signature) => verifyReply(secret, { request, responder: cell, error }, body, signature),
+          };
+    this.queueSpec = { signer: this.signer, maxReplyBytes: limits.maxMessageBytes, fanoutExchange: undefined };
+    this.fanoutSpec = { signer: this.signer, maxReplyBytes: limits.maxMessageBytes, fanoutExchange: topology.fanout };
     const where = broker.conn.display;
     const queue = (type: MessageType): PublishTarget => ({
       cell,
@@ -61,8 +94,11 @@ export class AmqpLink implements Link, PendingOwner {
   /**
    * Sends one envelope. Casts resolve with `undefined` once the broker confirmed them; calls
    * (`expectReply`) resolve with the reply text. Rejects with a CellwireError: `unavailable`
-   * (not connected, no queue for the cell, connection lost before the confirm or the reply),
-   * `payload_too_large`, `timeout` (deadline passed), or the code the neighbour sent back.
+   * (not connected, no queue for the cell, nobody consuming the cell's queue (calls),
+   * connection lost before the confirm or the reply), `payload_too_large` (the message, or its
+   * reply, over `maxMessageBytes`), `resource_exhausted` (`maxInFlight` sends already in
+   * flight), `unauthenticated` (a reply not signed by the cell, on a link with a secret),
+   * `timeout` (deadline passed), or the code the neighbour sent back.
    */
   send(data: string, options: SendOptions): Promise<string | undefined> {
     if (this.closed) return Promise.reject(new CellwireError('unavailable', `link to cell ${this.cell} is closed`, { cell: this.cell }));
@@ -72,16 +108,33 @@ export class AmqpLink implements Link, PendingOwner {
       return Promise.reject(new CellwireError('invalid_argument', `unknown message type ${JSON.stringify(options.messageType)}`, { cell: this.cell }));
     }
     const body = Buffer.from(data, 'utf8');
-    if (body.length > this.maxMessageBytes) {
+    const { maxMessageBytes, maxInFlight } = this.limits;
+    if (body.length > maxMessageBytes) {
       return Promise.reject(
-        new CellwireError('payload_too_large', `message of ${body.length} bytes to cell ${this.cell} exceeds ${this.maxMessageBytes} bytes`, { cell: this.cell }),
+        new CellwireError('payload_too_large', `message of ${body.length} bytes to cell ${this.cell} exceeds ${maxMessageBytes} bytes`, { cell: this.cell }),
       );
     }
-    const headers =
-      this.secret === undefined
-        ? undefined
-        : { [FROM_HEADER]: this.local, [SIGNATURE_HEADER]: sign(this.secret, this.local, this.cell, body) };
-    return this.publisher.send(this, target, body, options, headers, options.fanout ? this.topology.fanout : undefined);
+    if (this.inFlight >= maxInFlight) {
+      this.overloadedCount++;
+      return Promise.reject(
+        new CellwireError('resource_exhausted', `link to cell ${this.cell} already has ${this.inFlight} messages in flight (maxInFlight ${maxInFlight})`, {
+          cell: this.cell,
+          details: { inFlight: this.inFlight, maxInFlight },
+        }),
+      );
+    }
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+    };
+    const sent = this.publisher.send(this, target, body, options, options.fanout ? this.fanoutSpec : this.queueSpec);
+    sent.then(done, done);
+    return sent;
+  }
+
+  /** Sends not settled yet, and sends refused because `maxInFlight` were. */
+  stats(): { readonly inFlight: number; readonly overloaded: number } {
+    return { inFlight: this.inFlight, overloaded: this.overloadedCount };
   }
 
   /** Messages sent on this link that are still waiting for their confirm or reply. */

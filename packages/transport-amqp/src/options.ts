@@ -21,8 +21,34 @@ export interface AmqpTransportOptions {
   readonly listenTimeoutMs?: number;
   /** How long a listener's `close()` waits for handlers in flight so their messages get acked (default 5000 ms). */
   readonly drainTimeoutMs?: number;
-  /** Larger envelopes are refused with `payload_too_large` before they reach the broker (default 16 MiB). */
+  /**
+   * Largest message, both ways (default 16 MiB): a link refuses to send a larger envelope and
+   * to accept a larger reply, a listener to send a larger reply; each is `payload_too_large`.
+   */
   readonly maxMessageBytes?: number;
+  /** Most sends (calls and casts) a link has in flight; more reject with `resource_exhausted` (default 1024). */
+  readonly maxInFlight?: number;
+  /**
+   * Tolerated age (and clock difference) of a signed message's timestamp at the listener
+   * (default 30 000 ms, as HTTP). A signed message outside ±this window is refused
+   * (`unauthenticated`; a cast is dead-lettered). A cast that waited in the queue longer than
+   * this while its cell was down is refused too: raise it for cells that may stay down longer.
+   */
+  readonly maxClockSkewMs?: number;
+  /**
+   * A message delivered this many times without ever being acked (its handler crashed or hung
+   * the process each time) is dead-lettered instead of run again (default 5).
+   */
+  readonly maxDeliveries?: number;
+  /** The dead-letter queue keeps at most this many messages, dropping the oldest (default 10 000). */
+  readonly deadLetterMaxLength?: number;
+  /**
+   * How long a link trusts what it last saw of a cell queue's consumers before asking the broker
+   * again (default 1000 ms). A call to a cell queue with no consumer (the cell is not running)
+   * fails with `unavailable` at once instead of waiting for its deadline; calls in flight are
+   * re-checked this often, so a cell that dies under them fails them too.
+   */
+  readonly consumerCheckMs?: number;
   /** Passed to amqplib's `connect` for every connection (TLS `ca`/`cert`/`key` for amqps, keep-alive, ...). */
   readonly socketOptions?: SocketOptions;
   /** Receives connection events and errors that no caller can be told about (default: warnings and errors to stderr). */
@@ -39,6 +65,11 @@ export interface ResolvedOptions {
   readonly listenTimeoutMs: number;
   readonly drainTimeoutMs: number;
   readonly maxMessageBytes: number;
+  readonly maxInFlight: number;
+  readonly maxClockSkewMs: number;
+  readonly maxDeliveries: number;
+  readonly deadLetterMaxLength: number;
+  readonly consumerCheckMs: number;
   readonly socketOptions: SocketOptions;
   readonly log: AmqpLogger;
 }
@@ -70,6 +101,11 @@ export function resolveOptions(options: AmqpTransportOptions = {}): ResolvedOpti
     listenTimeoutMs: positive('listenTimeoutMs', options.listenTimeoutMs, 15_000),
     drainTimeoutMs: positive('drainTimeoutMs', options.drainTimeoutMs, 5000, true),
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024),
+    maxInFlight: Math.floor(positive('maxInFlight', options.maxInFlight, 1024)),
+    maxClockSkewMs: positive('maxClockSkewMs', options.maxClockSkewMs, 30_000),
+    maxDeliveries: Math.floor(positive('maxDeliveries', options.maxDeliveries, 5)),
+    deadLetterMaxLength: Math.floor(positive('deadLetterMaxLength', options.deadLetterMaxLength, 10_000)),
+    consumerCheckMs: positive('consumerCheckMs', options.consumerCheckMs, 1000),
     socketOptions: options.socketOptions ?? {},
     log: options.log ?? stderrLogger,
   };

@@ -11,15 +11,22 @@
  *
  * Every send settles exactly once, by the first of: the broker's confirm (casts), the reply
  * (calls), a `basic.return` (no queue: `unavailable`), a nack or the loss of the channel
- * (`unavailable`), or the deadline (`timeout`). The waiter is removed on settle, whatever
- * settled it, so nothing leaks.
+ * (`unavailable`), no consumer on the cell's queue (calls: `unavailable`), or the deadline
+ * (`timeout`). The waiter is removed on settle, whatever settled it, so nothing leaks.
+ *
+ * A call to a cell's queue is only worth publishing if someone consumes that queue: a queue
+ * outlives its cell (durable), so a dead cell does not make the publish bounce. The publisher
+ * asks the broker (a passive `queue.declare` on a channel of its own: one round trip, no
+ * message) and remembers the consumer count for `consumerCheckMs`. A queue with no consumer
+ * fails the call at once; calls in flight are re-checked every `consumerCheckMs`, so a cell
+ * that dies under them fails them as well instead of leaving them to their deadline.
  */
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
 import { CellwireError, type SendOptions } from '@cellwire/core';
 import { Backoff, asError, type ConnectionUser, type ReconnectingConnection } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { FANOUT_EXCHANGE_OPTIONS } from './topology.js';
-import { CONTENT_TYPE, DIRECT_REPLY_TO, ERROR_HEADER, decodeErrorReply } from './wire.js';
+import { CONTENT_TYPE, DIRECT_REPLY_TO, ERROR_HEADER, SIGNATURE_HEADER, decodeErrorReply } from './wire.js';
 
 /** Where one message goes. Links precompute these, one per message type. */
 export interface PublishTarget {
@@ -37,6 +44,33 @@ export interface PendingOwner {
   pending: number;
 }
 
+/** Signs what a link sends and checks what comes back: a link with a shared secret has one. */
+export interface LinkSigner {
+  /** The headers to send (sender, timestamp, signature) and the signature, to check the reply against. */
+  sign(target: PublishTarget, correlationId: string, reply: boolean, body: Buffer): { headers: Record<string, string>; signature: string };
+  /** Whether `signature` is the neighbour's signature of this reply to the message signed `request`. */
+  verifyReply(request: string, body: Buffer, error: boolean, signature: unknown): boolean;
+}
+
+/** What a link adds to each send. */
+export interface SendSpec {
+  readonly signer: LinkSigner | undefined;
+  /** Larger replies are refused (`payload_too_large`). */
+  readonly maxReplyBytes: number;
+  /** The cell's fanout exchange when sending to it (declared first, once per channel). */
+  readonly fanoutExchange: string | undefined;
+}
+
+/** What the publisher last heard of a queue's consumers. */
+interface ConsumerCount {
+  readonly count: number;
+  readonly at: number;
+}
+
+// A queue seen with no consumer fails calls without asking again for this long (then asks
+// before publishing): a cell that comes back is reachable again within it.
+const NO_CONSUMER_TRUST_MS = 250;
+
 interface Pending {
   readonly owner: PendingOwner;
   readonly target: PublishTarget;
@@ -45,6 +79,9 @@ interface Pending {
   readonly channel: Channel;
   readonly resolve: (reply: string | undefined) => void;
   readonly reject: (error: CellwireError) => void;
+  readonly spec: SendSpec;
+  /** This message's signature, when signed: its reply must be signed for it. */
+  readonly signature: string | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -77,6 +114,12 @@ export class Publisher implements ConnectionUser {
   private reopenTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private started = false;
+  /** Consumer counts of cell queues, by queue name (calls only). */
+  private readonly consumers = new Map<string, ConsumerCount>();
+  private readonly checking = new Map<string, Promise<number | undefined>>();
+  /** The channel for passive declares: a check of a missing queue closes it (404), so it is not the call channel. */
+  private checkChannel: { readonly model: ChannelModel; readonly channel: Promise<Channel> } | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly conn: ReconnectingConnection,
@@ -105,23 +148,26 @@ export class Publisher implements ConnectionUser {
    * `fanoutExchange` is declared first (once per channel) so that publishing to a cell that
    * never listened is a `basic.return`, not a channel error that would kill every send.
    */
-  send(
-    owner: PendingOwner,
-    target: PublishTarget,
-    body: Buffer,
-    options: SendOptions,
-    headers: Record<string, string> | undefined,
-    fanoutExchange: string | undefined,
-  ): Promise<string | undefined> {
+  send(owner: PendingOwner, target: PublishTarget, body: Buffer, options: SendOptions, spec: SendSpec): Promise<string | undefined> {
+    const gate = this.gate(target, options);
+    if (gate === 'refuse') return Promise.reject(this.noConsumer(target, false));
     const channels = this.channels;
-    if (channels !== undefined && this.conn.blocked === undefined && (fanoutExchange === undefined || this.declared.has(fanoutExchange))) {
-      return this.publish(channels, owner, target, body, options, headers);
+    const fanoutExchange = spec.fanoutExchange;
+    if (
+      gate !== 'check' &&
+      channels !== undefined &&
+      this.conn.blocked === undefined &&
+      (fanoutExchange === undefined || this.declared.has(fanoutExchange))
+    ) {
+      const sent = this.publish(channels, owner, target, body, options, spec);
+      if (gate === 'recheck') void this.recheck(target.routingKey);
+      return sent;
     }
     if (!this.started && !this.closed) {
       this.started = true;
       this.conn.attach(this);
     }
-    return this.sendWhenReady(owner, target, body, options, headers, fanoutExchange);
+    return this.sendWhenReady(owner, target, body, options, spec, gate);
   }
 
   private async sendWhenReady(
@@ -129,18 +175,120 @@ export class Publisher implements ConnectionUser {
     target: PublishTarget,
     body: Buffer,
     options: SendOptions,
-    headers: Record<string, string> | undefined,
-    fanoutExchange: string | undefined,
+    spec: SendSpec,
+    gate: Gate,
   ): Promise<string | undefined> {
-    const channels = await this.whenReady(target.cell, options.deadline);
+    let channels = await this.whenReady(target.cell, options.deadline);
     const blocked = this.conn.blocked;
     if (blocked !== undefined) {
       throw new CellwireError('unavailable', `broker ${this.conn.display} refuses publishes (${blocked}); cell ${target.cell} not reached`, {
         cell: target.cell,
       });
     }
-    if (fanoutExchange !== undefined) await this.declareFanout(channels.cast, fanoutExchange, target.cell);
-    return this.publish(channels, owner, target, body, options, headers);
+    if (spec.fanoutExchange !== undefined) await this.declareFanout(channels.cast, spec.fanoutExchange, target.cell);
+    if (gate === 'check' || gate === 'recheck') {
+      // Nothing known (or nobody was consuming last time): ask before publishing, so a call
+      // to a dead cell leaves nothing behind in its queue.
+      const consumers = await this.checkConsumers(target.routingKey);
+      if (consumers === 0) throw this.noConsumer(target, false);
+      channels = this.channels ?? channels;
+    }
+    return this.publish(channels, owner, target, body, options, spec);
+  }
+
+  /**
+   * Whether a call may go to its queue: `open` (consumers seen lately, or not a call to a cell
+   * queue), `recheck` (consumers seen, but a while ago: publish and ask again alongside),
+   * `check` (nothing known, or nobody consumed: ask first), `refuse` (nobody consumed, just now).
+   */
+  private gate(target: PublishTarget, options: SendOptions): Gate {
+    if (!options.expectReply || target.exchange !== '') return 'open';
+    const seen = this.consumers.get(target.routingKey);
+    if (seen === undefined) return 'check';
+    const age = Date.now() - seen.at;
+    if (seen.count > 0) return age < this.options.consumerCheckMs ? 'open' : 'recheck';
+    return age < Math.min(NO_CONSUMER_TRUST_MS, this.options.consumerCheckMs) ? 'refuse' : 'check';
+  }
+
+  private noConsumer(target: PublishTarget, published: boolean): CellwireError {
+    const queue = target.routingKey;
+    const tail = published ? '; the call was not answered (it may still run if the cell comes back before its deadline)' : '; the call was not sent';
+    return new CellwireError('unavailable', `cell ${target.cell} is not running: no consumer on its queue ${queue} on ${this.conn.display}${tail}`, {
+      cell: target.cell,
+      details: { broker: this.conn.display, queue, consumers: 0 },
+    });
+  }
+
+  /** Asks the broker how many consumers `queue` has (one request at a time per queue). Undefined when it cannot tell (no such queue, no connection). */
+  private checkConsumers(queue: string): Promise<number | undefined> {
+    let p = this.checking.get(queue);
+    if (p !== undefined) return p;
+    p = (async () => {
+      try {
+        const channel = await this.checkChannelNow();
+        const { consumerCount } = await channel.checkQueue(queue);
+        this.consumers.set(queue, { count: consumerCount, at: Date.now() });
+        return consumerCount;
+      } catch {
+        // No such queue (the publish itself comes back as unroutable) or no connection (the
+        // publish fails on its own): nothing to conclude about consumers.
+        this.consumers.delete(queue);
+        return undefined;
+      } finally {
+        this.checking.delete(queue);
+      }
+    })();
+    this.checking.set(queue, p);
+    return p;
+  }
+
+  private checkChannelNow(): Promise<Channel> {
+    const model = this.conn.model;
+    if (model === undefined) return Promise.reject(new Error('not connected'));
+    if (this.checkChannel?.model === model) return this.checkChannel.channel;
+    const channel = model.createChannel().then((ch) => {
+      // A passive declare of a missing queue closes the channel (404): expected, not logged.
+      ch.on('error', () => {});
+      ch.on('close', () => {
+        if (this.checkChannel?.channel === channel) this.checkChannel = undefined;
+      });
+      return ch;
+    });
+    channel.catch(() => {
+      if (this.checkChannel?.channel === channel) this.checkChannel = undefined;
+    });
+    this.checkChannel = { model, channel };
+    return channel;
+  }
+
+  /** Asks again about a queue calls are waiting on; if nobody consumes it any more, those calls fail now. */
+  private async recheck(queue: string): Promise<void> {
+    const consumers = await this.checkConsumers(queue);
+    if (consumers !== 0) return;
+    for (const [id, pending] of this.pending) {
+      if (!pending.expectReply || pending.target.exchange !== '' || pending.target.routingKey !== queue) continue;
+      this.settle(id);
+      pending.reject(this.noConsumer(pending.target, true));
+    }
+  }
+
+  /** While calls wait on cell queues, re-checks those queues every `consumerCheckMs`. */
+  private watch(): void {
+    if (this.watchTimer !== undefined) return;
+    this.watchTimer = setInterval(() => {
+      const queues = new Set<string>();
+      for (const pending of this.pending.values()) {
+        if (pending.expectReply && pending.target.exchange === '') queues.add(pending.target.routingKey);
+      }
+      if (queues.size === 0) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = undefined;
+        return;
+      }
+      if (this.channels === undefined) return;
+      for (const queue of queues) void this.recheck(queue);
+    }, this.options.consumerCheckMs);
+    this.watchTimer.unref?.();
   }
 
   private publish(
@@ -149,7 +297,7 @@ export class Publisher implements ConnectionUser {
     target: PublishTarget,
     body: Buffer,
     options: SendOptions,
-    headers: Record<string, string> | undefined,
+    spec: SendSpec,
   ): Promise<string | undefined> {
     return new Promise<string | undefined>((resolve, reject) => {
       const remaining = Number.isFinite(options.deadline) ? Math.ceil(options.deadline - Date.now()) : MAX_TIMER_MS;
@@ -160,16 +308,18 @@ export class Publisher implements ConnectionUser {
       const id = (++this.seq).toString(36);
       const { expectReply } = options;
       const channel = expectReply ? channels.call : channels.cast;
-      const pending: Pending = { owner, target, expectReply, channel, resolve, reject, timer: undefined };
+      const signed = spec.signer?.sign(target, id, expectReply, body);
+      const pending: Pending = { owner, target, expectReply, channel, resolve, reject, spec, signature: signed?.signature, timer: undefined };
       // mandatory: a message no queue takes comes back (basic.return) instead of vanishing.
       const props: Options.Publish = { mandatory: true, persistent: options.durable, correlationId: id, contentType: CONTENT_TYPE };
       // No per-message TTL (`expiration`) on calls: the envelope carries the deadline and the
       // runner drops late work; the broker need not track a timer per message.
       if (expectReply) props.replyTo = DIRECT_REPLY_TO;
-      if (headers !== undefined) props.headers = headers;
+      if (signed !== undefined) props.headers = signed.headers;
       this.pending.set(id, pending);
       owner.pending++;
       pending.timer = setTimeout(() => this.expire(id), Math.min(remaining, MAX_TIMER_MS));
+      if (expectReply && target.exchange === '') this.watch();
       try {
         if (expectReply) channels.call.publish(target.exchange, target.routingKey, body, props);
         else channels.cast.publish(target.exchange, target.routingKey, body, props, (err: unknown) => this.onConfirm(id, err));
@@ -284,7 +434,34 @@ export class Publisher implements ConnectionUser {
     if (typeof id !== 'string') return;
     const pending = this.settle(id);
     if (pending === undefined) return; // late reply: its caller already gave up
-    if (message.properties.headers?.[ERROR_HEADER]) pending.reject(decodeErrorReply(message.content, pending.target.cell));
+    const { cell } = pending.target;
+    const headers = message.properties.headers as Record<string, unknown> | undefined;
+    const isError = Boolean(headers?.[ERROR_HEADER]);
+    const size = message.content.length;
+    if (size > pending.spec.maxReplyBytes) {
+      pending.reject(
+        new CellwireError('payload_too_large', `the reply of cell ${cell} is ${size} bytes, over this link's limit of ${pending.spec.maxReplyBytes} bytes`, {
+          cell,
+          details: { size, limit: pending.spec.maxReplyBytes },
+        }),
+      );
+      return;
+    }
+    const signer = pending.spec.signer;
+    if (signer !== undefined && !signer.verifyReply(pending.signature ?? '', message.content, isError, headers?.[SIGNATURE_HEADER])) {
+      // Someone who can consume the cell's queue (the broker login is enough) answered in its
+      // place, or the cell does not know this link's secret. Either way: not the cell's answer.
+      const said = isError ? `; it said: ${decodeErrorReply(message.content, cell).message}` : '';
+      pending.reject(
+        new CellwireError(
+          'unauthenticated',
+          `reply to a message for cell ${cell} is not signed with this link's secret (someone else answered, or the cell does not know the secret); dropped${said}`,
+          { cell, retryable: false },
+        ),
+      );
+      return;
+    }
+    if (isError) pending.reject(decodeErrorReply(message.content, cell));
     else pending.resolve(message.content.toString('utf8'));
   }
 
@@ -320,6 +497,8 @@ export class Publisher implements ConnectionUser {
   lost(): void {
     clearTimeout(this.reopenTimer);
     this.reopenTimer = undefined;
+    this.consumers.clear();
+    this.checkChannel = undefined;
     this.rejectWaiters();
   }
 
@@ -418,6 +597,8 @@ export class Publisher implements ConnectionUser {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.reopenTimer);
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     this.conn.detach(this);
     for (const id of [...this.pending.keys()]) {
       const pending = this.settle(id);
@@ -430,9 +611,14 @@ export class Publisher implements ConnectionUser {
     this.waiters.clear();
     const channels = this.channels;
     this.channels = undefined;
+    const check = this.checkChannel?.channel;
+    this.checkChannel = undefined;
     if (channels) await Promise.all([channels.cast.close().catch(() => {}), channels.call.close().catch(() => {})]);
+    if (check) await check.then((ch) => ch.close()).catch(() => {});
   }
 }
+
+type Gate = 'open' | 'recheck' | 'check' | 'refuse';
 
 /** Channels that emitted 'close' (amqplib has no public flag for it). */
 const closedChannels = new WeakSet<Channel>();

@@ -29,6 +29,12 @@ export interface CellTopology {
   readonly queues: Readonly<Record<MessageType, string>>;
   /** Fanout exchange: every service instance of the cell gets a copy. */
   readonly fanout: string;
+  /**
+   * Where the cell's listeners put messages they will not run (poison casts, a message that
+   * crash-looped, forged or stale casts). Declared the first time one is needed, so a cell
+   * that never dead-letters has no such queue.
+   */
+  readonly dead: string;
 }
 
 // Queue names are AMQP short strings (at most 255 bytes). Cell names never hold `!` or `@`
@@ -53,12 +59,23 @@ export function cellTopology(cell: string, prefix: string = DEFAULT_PREFIX): Cel
     cell,
     queues: { targeted: `${base}.targeted`, broadcast: `${base}.broadcast`, response: `${base}.response` },
     fanout: `${base}.fanout`,
+    dead: `${base}.dead`,
   };
 }
 
 /** The fanout exchange is declared by listeners and (idempotently) by senders, with these flags. */
 export const FANOUT_EXCHANGE_OPTIONS = { durable: true, autoDelete: false } as const;
 export const CELL_QUEUE_OPTIONS = { durable: true, exclusive: false, autoDelete: false } as const;
+
+/**
+ * The dead-letter queue: durable, capped at `maxLength` messages (the oldest go first), so a
+ * flood of poison cannot fill the broker. A new name with its own arguments: the cell
+ * queues themselves are declared exactly as before, so existing queues never trip over
+ * PRECONDITION_FAILED.
+ */
+export function deadQueueOptions(maxLength: number) {
+  return { durable: true, exclusive: false, autoDelete: false, arguments: { 'x-max-length': maxLength, 'x-overflow': 'drop-head' } } as const;
+}
 
 /**
  * Declares the shared objects of a cell (idempotent) and this service instance's own fanout

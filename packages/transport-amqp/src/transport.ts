@@ -56,8 +56,9 @@ export class AmqpTransport implements Transport {
    *
    * `neighbour.urls` holds one broker URL, or several nodes of one broker cluster (tried in
    * turn when reconnecting). `neighbour.secret`, when set, signs every message (HMAC) so a
-   * listener that knows the secret can tell who sent it. `neighbour.options.prefix`
-   * overrides the queue prefix for this neighbour.
+   * listener that knows the secret can tell who sent it, and every reply must then be signed
+   * by the neighbour. `neighbour.options.prefix`, `.maxMessageBytes` and `.maxInFlight`
+   * override the transport's for this neighbour.
    */
   connect(neighbour: NeighbourConfig, local: { readonly cell: string }): AmqpLink {
     this.assertOpen();
@@ -65,7 +66,11 @@ export class AmqpTransport implements Transport {
     const topology = cellTopology(neighbour.name, stringOption(neighbour.options, 'prefix') ?? this.options.prefix);
     const broker = this.broker(neighbour.urls);
     broker.acquire();
-    const link = new AmqpLink(neighbour.name, local.cell, topology, broker, neighbour.secret, this.options.maxMessageBytes, (l) => this.links.delete(l));
+    const limits = {
+      maxMessageBytes: intOption(neighbour.options, 'maxMessageBytes') ?? this.options.maxMessageBytes,
+      maxInFlight: intOption(neighbour.options, 'maxInFlight') ?? this.options.maxInFlight,
+    };
+    const link = new AmqpLink(neighbour.name, local.cell, topology, broker, neighbour.secret, limits, (l) => this.links.delete(l));
     this.links.add(link);
     return link;
   }
@@ -75,19 +80,31 @@ export class AmqpTransport implements Transport {
    * broker of `config.url`, and consumes them. Resolves once consuming; rejects with
    * `unavailable` when the broker cannot be reached within `listenTimeoutMs`.
    *
-   * `config.options.prefetch` and `config.options.prefix` override the transport's.
-   * `config.secrets`, when non-empty, refuses (with `unauthenticated`) messages that are
-   * not signed by a neighbour in it.
+   * `config.options` may override the transport's `prefetch`, `prefix`, `maxMessageBytes`,
+   * `maxClockSkewMs`, `maxDeliveries` and `deadLetterMaxLength`. `config.secrets`, when
+   * non-empty, refuses (with `unauthenticated`) messages that are not signed by a neighbour in
+   * it, or signed outside the `maxClockSkewMs` window, and signs every reply.
    */
   async listen(config: ListenConfig, onMessage: InboundHandler): Promise<AmqpListener> {
     this.assertOpen();
     const topology = cellTopology(config.cell, stringOption(config.options, 'prefix') ?? this.options.prefix);
     const prefetch = intOption(config.options, 'prefetch') ?? this.options.prefetch;
+    const bag = config.options;
     const display = parseBrokerUrl(config.url, this.options.heartbeatSeconds).display;
     const broker = this.broker([config.url]);
     broker.acquire();
     const listener = new AmqpListener(
-      { cell: config.cell, topology, prefetch, secrets: config.secrets ?? {}, urls: [display] },
+      {
+        cell: config.cell,
+        topology,
+        prefetch,
+        secrets: config.secrets ?? {},
+        urls: [display],
+        maxMessageBytes: intOption(bag, 'maxMessageBytes') ?? this.options.maxMessageBytes,
+        maxClockSkewMs: intOption(bag, 'maxClockSkewMs') ?? this.options.maxClockSkewMs,
+        maxDeliveries: intOption(bag, 'maxDeliveries') ?? this.options.maxDeliveries,
+        deadLetterMaxLength: intOption(bag, 'deadLetterMaxLength') ?? this.options.deadLetterMaxLength,
+      },
       broker,
       onMessage,
       this.options,

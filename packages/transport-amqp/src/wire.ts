@@ -12,8 +12,26 @@ export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 export const ERROR_HEADER = 'x-cellwire-error';
 /** The sending cell's name, on signed messages. */
 export const FROM_HEADER = 'x-cellwire-from';
-/** HMAC-SHA256 of `from \n to \n body` with the link's shared secret, base64url. */
+/** When the sender signed (ms since epoch, decimal text); the listener refuses it outside its window. */
+export const TIMESTAMP_HEADER = 'x-cellwire-timestamp';
+/**
+ * On a message: HMAC-SHA256 with the link's shared secret (base64url) over the timestamp, the
+ * sender, the receiving cell, where it was published (exchange and routing key), whether it
+ * wants a reply, its correlation id and the body ({@link signMessage}). On a reply: the same
+ * over the request's signature, the answering cell, whether it is an error and the body
+ * ({@link signReply}).
+ */
 export const SIGNATURE_HEADER = 'x-cellwire-signature';
+/** How many times a listener put a message back after it was delivered and never acked (crash loops). */
+export const ATTEMPTS_HEADER = 'x-cellwire-attempts';
+/** On a put-back copy: its id, so the listener that made it runs it only once the original is acked. */
+export const COPY_HEADER = 'x-cellwire-copy';
+/** On a dead-lettered message: why it was dead-lettered. */
+export const DEAD_REASON_HEADER = 'x-cellwire-dead-reason';
+/** On a dead-lettered message: the queue it came from. */
+export const DEAD_QUEUE_HEADER = 'x-cellwire-dead-queue';
+/** On a dead-lettered message: when (ms since epoch). */
+export const DEAD_AT_HEADER = 'x-cellwire-dead-at';
 
 export const CONTENT_TYPE = 'application/json';
 
@@ -44,14 +62,68 @@ export function decodeErrorReply(body: Buffer, neighbour: string): CellwireError
   return new CellwireError(code, message, { cell });
 }
 
-/** Signs a message for a link that has a shared secret. */
-export function sign(secret: string, from: string, to: string, body: Buffer): string {
-  return createHmac('sha256', secret).update(from).update('\n').update(to).update('\n').update(body).digest('base64url');
+/** What a message signature covers besides the body: everything that steers the message. */
+export interface SignedMessage {
+  /** {@link TIMESTAMP_HEADER}, as sent. */
+  readonly timestamp: string;
+  readonly from: string;
+  /** The receiving cell: a message signed for one cell is refused by any other. */
+  readonly to: string;
+  /** Where it was published: `''` and the cell's queue, or the cell's fanout exchange and the message type. */
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** Whether the sender waits for a reply (direct reply-to). */
+  readonly reply: boolean;
+  readonly correlationId: string;
 }
 
-/** Checks a signature in constant time. */
-export function verify(secret: string, from: string, to: string, body: Buffer, signature: string): boolean {
-  const expected = Buffer.from(sign(secret, from, to, body));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+/** What a reply signature covers besides the body. */
+export interface SignedReply {
+  /** The {@link SIGNATURE_HEADER} of the message answered. */
+  readonly request: string;
+  /** The answering cell. */
+  readonly responder: string;
+  /** Whether the reply is an error ({@link ERROR_HEADER}). */
+  readonly error: boolean;
+}
+
+// Fields go in as one JSON array (no value can spill into the next), then the body raw.
+// Messages and replies are domain-separated by their first element.
+function mac(secret: string, fields: readonly unknown[], body: Buffer): string {
+  return createHmac('sha256', secret).update(JSON.stringify(fields)).update('\n').update(body).digest('base64url');
+}
+
+function same(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Signs a message for a link that has a shared secret. */
+export function signMessage(secret: string, m: SignedMessage, body: Buffer): string {
+  return mac(secret, ['cellwire-amqp-message-v2', m.timestamp, m.from, m.to, m.exchange, m.routingKey, m.reply ? 1 : 0, m.correlationId], body);
+}
+
+/** Checks a message signature in constant time. */
+export function verifyMessage(secret: string, m: SignedMessage, body: Buffer, signature: unknown): boolean {
+  return same(signMessage(secret, m, body), signature);
+}
+
+/** Signs a reply (or an error reply) for the message whose signature is `r.request`. */
+export function signReply(secret: string, r: SignedReply, body: Buffer): string {
+  return mac(secret, ['cellwire-amqp-reply-v2', r.request, r.responder, r.error ? 1 : 0], body);
+}
+
+/** Checks a reply signature in constant time. */
+export function verifyReply(secret: string, r: SignedReply, body: Buffer, signature: unknown): boolean {
+  return same(signReply(secret, r, body), signature);
+}
+
+/** Reads a header that must be text (amqplib hands long strings over as strings, some brokers as Buffers). */
+export function headerText(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  if (typeof v === 'string') return v;
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return undefined;
 }

@@ -3,11 +3,12 @@ import { CellwireError } from '@cellwire/core';
 import { cellTopology } from '../src/index.js';
 
 describe('cellTopology', () => {
-  it('names one durable queue per message type and a fanout exchange per cell', () => {
+  it('names one durable queue per message type, a fanout exchange and a dead-letter queue per cell', () => {
     expect(cellTopology('child-cell1')).toEqual({
       cell: 'child-cell1',
       queues: { targeted: 'cellwire.child-cell1.targeted', broadcast: 'cellwire.child-cell1.broadcast', response: 'cellwire.child-cell1.response' },
       fanout: 'cellwire.child-cell1.fanout',
+      dead: 'cellwire.child-cell1.dead',
     });
     expect(cellTopology('api', 'cells.intercell').queues.response).toBe('cells.intercell.api.response');
   });

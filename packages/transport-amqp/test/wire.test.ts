@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CellwireError } from '@cellwire/core';
 import { Backoff } from '../src/connection.js';
-import { decodeErrorReply, encodeErrorReply, sign, verify } from '../src/wire.js';
+import { decodeErrorReply, encodeErrorReply, signMessage, signReply, verifyMessage, verifyReply, type SignedMessage } from '../src/wire.js';
 
 describe('error replies', () => {
   it('carry the code and message across', () => {
@@ -18,15 +18,39 @@ describe('error replies', () => {
 });
 
 describe('signatures', () => {
-  it('bind the secret, the sender, the receiver and the body', () => {
-    const body = Buffer.from('{"x":1}');
-    const sig = sign('s', 'a', 'b', body);
-    expect(verify('s', 'a', 'b', body, sig)).toBe(true);
-    expect(verify('t', 'a', 'b', body, sig)).toBe(false);
-    expect(verify('s', 'c', 'b', body, sig)).toBe(false);
-    expect(verify('s', 'a', 'c', body, sig)).toBe(false);
-    expect(verify('s', 'a', 'b', Buffer.from('{"x":2}'), sig)).toBe(false);
-    expect(verify('s', 'a', 'b', body, 'short')).toBe(false);
+  const m: SignedMessage = { timestamp: '1700000000000', from: 'a', to: 'b', exchange: '', routingKey: 'cellwire.b.targeted', reply: true, correlationId: '1f' };
+  const body = Buffer.from('{"x":1}');
+
+  it('bind the secret, the body and everything that steers the message', () => {
+    const sig = signMessage('s', m, body);
+    expect(verifyMessage('s', m, body, sig)).toBe(true);
+    expect(verifyMessage('t', m, body, sig)).toBe(false);
+    expect(verifyMessage('s', m, Buffer.from('{"x":2}'), sig)).toBe(false);
+    for (const change of [
+      { from: 'c' },
+      { to: 'c' },
+      { timestamp: '1700000000001' },
+      { exchange: 'cellwire.b.fanout' },
+      { routingKey: 'cellwire.b.broadcast' },
+      { reply: false },
+      { correlationId: '20' },
+    ] as Partial<SignedMessage>[]) {
+      expect(verifyMessage('s', { ...m, ...change }, body, sig)).toBe(false);
+    }
+    expect(verifyMessage('s', m, body, 'short')).toBe(false);
+    expect(verifyMessage('s', m, body, undefined)).toBe(false);
+  });
+
+  it('replies are bound to the message they answer, the answering cell and their kind', () => {
+    const r = { request: signMessage('s', m, body), responder: 'b', error: false };
+    const sig = signReply('s', r, body);
+    expect(verifyReply('s', r, body, sig)).toBe(true);
+    expect(verifyReply('t', r, body, sig)).toBe(false);
+    expect(verifyReply('s', { ...r, request: signMessage('s', { ...m, correlationId: '20' }, body) }, body, sig)).toBe(false);
+    expect(verifyReply('s', { ...r, responder: 'c' }, body, sig)).toBe(false);
+    expect(verifyReply('s', { ...r, error: true }, body, sig)).toBe(false);
+    // A reply signature is never a message signature, nor the other way round.
+    expect(verifyMessage('s', m, body, sig)).toBe(false);
   });
 });
 

@@ -1,8 +1,9 @@
 import { Pool } from 'undici';
 import { CellwireError, type Link, type NeighbourConfig, type SendOptions } from '@cellwire/core';
+import type { KeyObject } from 'node:crypto';
 import { optionalPositiveInt, type HttpTransportOptions } from './options.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, HEADERS, messagePath } from './protocol.js';
-import { hmacKey, signMessage } from './signature.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT, HEADERS, messagePath } from './protocol.js';
+import { hmacKey, signMessage, verifyReply } from './signature.js';
 import { errorFromAnswer } from './status.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 
@@ -16,6 +17,10 @@ export interface HttpLinkStats {
   readonly partial: number;
   /** The most recent delivery error, including an instance missed by a partial fanout. */
   readonly lastError: CellwireError | undefined;
+  /** Sends waiting for their answer right now (at most `maxInFlight`). */
+  readonly inFlight: number;
+  /** Sends refused with `resource_exhausted` because `maxInFlight` were already in flight. */
+  readonly overloaded: number;
 }
 
 /**
@@ -62,6 +67,35 @@ const TLS_REFUSED = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED
 // Timers overflow past 2^31-1 ms; such a deadline is as good as none.
 const MAX_TIMER_MS = 0x7fffffff;
 
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Reads an answer body, at most `limit` bytes. Returns undefined (and drops the connection,
+ * so the rest is never read) when the declared or the actual length is over the limit.
+ */
+async function readAnswer(
+  body: AsyncIterable<Buffer> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown },
+  contentLength: string | string[] | undefined,
+  limit: number,
+): Promise<Buffer | undefined> {
+  // undici reports a destroyed body as an AbortError: expected here, not an uncaught exception.
+  const drop = () => {
+    body.on('error', () => {});
+    body.destroy();
+    return undefined;
+  };
+  const declared = Number(Array.isArray(contentLength) ? contentLength[0] : (contentLength ?? NaN));
+  if (declared > limit) return drop();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) return drop();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 function errorCode(e: unknown): string {
   const err = e as { code?: unknown; cause?: { code?: unknown } } | null;
   if (typeof err?.code === 'string') return err.code;
@@ -99,6 +133,8 @@ export function openLink(
   const connectTimeout =
     optionalPositiveInt(options, 'connectTimeoutMs') ?? defaults.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const connections = optionalPositiveInt(options, 'connections') ?? defaults.connections ?? null;
+  const maxBodyBytes = optionalPositiveInt(options, 'maxBodyBytes') ?? defaults.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxInFlight = optionalPositiveInt(options, 'maxInFlight') ?? defaults.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const secret = neighbour.secret === undefined ? undefined : hmacKey(neighbour.secret);
   const fromHeader = encodeURIComponent(local.cell);
 
@@ -107,6 +143,8 @@ export function openLink(
   let sent = 0;
   let failed = 0;
   let partial = 0;
+  let inFlight = 0;
+  let overloaded = 0;
   let lastError: CellwireError | undefined;
 
   const poolOf = (t: Target): Pool =>
@@ -131,11 +169,28 @@ export function openLink(
       // timeouts do not run yet: there an abort signal keeps the deadline.
       const signal = connections === null || timeout === null ? undefined : AbortSignal.timeout(timeout);
       const res = await poolOf(t).request({ method: 'POST', path: t.path, headers, body, headersTimeout: timeout, bodyTimeout: timeout, signal });
-      // Always drain the body: an unread body keeps the connection from being reused.
-      const text = await res.body.text();
-      if (res.statusCode === 200) return { ok: true, value: expectReply ? text : undefined };
-      if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, value: undefined };
-      return { ok: false, error: errorFromAnswer(res.statusCode, text, cell), tryNext: false };
+      // Read the whole answer (an unread body keeps the connection from being reused), but
+      // never more than the limit: a larger one is a typed error, not a memory spike.
+      const answer = await readAnswer(res.body, res.headers['content-length'], maxBodyBytes);
+      if (answer === undefined) {
+        return {
+          ok: false,
+          error: new CellwireError('payload_too_large', `the answer of cell ${cell} at ${t.url} exceeds this link's limit of ${maxBodyBytes} bytes`, {
+            cell,
+            details: { status: res.statusCode, limit: maxBodyBytes },
+          }),
+          tryNext: false,
+        };
+      }
+      const status = res.statusCode;
+      if (secret !== undefined) {
+        const forged = checkAnswer(secret, headers[HEADERS.signature] ?? '', status, answer, res.headers[HEADERS.signature], t);
+        if (forged !== undefined) return { ok: false, error: forged, tryNext: false };
+      }
+      const text = utf8.decode(answer);
+      if (status === 200) return { ok: true, value: expectReply ? text : undefined };
+      if (status >= 200 && status < 300) return { ok: true, value: undefined };
+      return { ok: false, error: errorFromAnswer(status, text, cell), tryNext: false };
     } catch (e) {
       if (closed) return { ok: false, error: closedError(), tryNext: false };
       const code = errorCode(e);
@@ -144,6 +199,32 @@ export function openLink(
       }
       return { ok: false, ...networkError(e, t) };
     }
+  }
+
+  /**
+   * On a signed link every answer must come from the neighbour: signed with the link secret,
+   * bound to this request. An unsigned error answer is let through as the error its status
+   * says (a 401 from a listener that could not place us, a proxy's 502); an unsigned or
+   * wrongly signed success never is: that is someone else answering on the neighbour's port.
+   */
+  function checkAnswer(
+    key: KeyObject,
+    request: string,
+    status: number,
+    answer: Buffer,
+    given: string | string[] | undefined,
+    t: Target,
+  ): CellwireError | undefined {
+    const signature = Array.isArray(given) ? given[0] : given;
+    const ok = status >= 200 && status < 300;
+    if (signature === undefined && !ok) return undefined;
+    if (signature !== undefined && verifyReply(key, { request, responder: cell, status }, answer, signature)) return undefined;
+    const what = signature === undefined ? 'an unsigned' : 'a wrongly signed';
+    return new CellwireError('unauthenticated', `cell ${cell} at ${t.url} gave ${what} answer (HTTP ${status}): not from the cell that holds this link's secret; answer dropped`, {
+      cell,
+      retryable: false,
+      details: { status, url: t.url },
+    });
   }
 
   function networkError(e: unknown, t: Target): { error: CellwireError; tryNext: boolean } {
@@ -219,20 +300,36 @@ export function openLink(
     urls: neighbour.urls,
 
     async send(data: string, options: SendOptions): Promise<string | undefined> {
+      let counted = false;
       try {
         if (closed) throw closedError();
         const now = Date.now();
         if (!(options.deadline > now)) throw timeoutError(options.deadline);
+        if (inFlight >= maxInFlight) {
+          overloaded++;
+          throw new CellwireError('resource_exhausted', `link to cell ${cell} already has ${inFlight} messages in flight (maxInFlight ${maxInFlight})`, {
+            cell,
+            details: { inFlight, maxInFlight },
+          });
+        }
+        inFlight++;
+        counted = true;
         const body = Buffer.from(data, 'utf8');
         const headers: Record<string, string> = {
           'content-type': 'application/json',
           [HEADERS.from]: fromHeader,
           [HEADERS.timestamp]: String(now),
         };
-        if (secret !== undefined) headers[HEADERS.signature] = signMessage(secret, now, local.cell, body);
         if (options.expectReply) {
           headers[HEADERS.reply] = '1';
           headers[HEADERS.deadline] = String(options.deadline);
+        }
+        if (secret !== undefined) {
+          headers[HEADERS.signature] = signMessage(
+            secret,
+            { timestamp: now, from: local.cell, to: cell, reply: headers[HEADERS.reply] ?? '', deadline: headers[HEADERS.deadline] ?? '' },
+            body,
+          );
         }
         const send = options.fanout ? sendAll : sendOne;
         const value = await send(body, headers, options.expectReply, options.deadline);
@@ -243,10 +340,12 @@ export function openLink(
         failed++;
         lastError = error;
         throw error;
+      } finally {
+        if (counted) inFlight--;
       }
     },
 
-    stats: () => ({ sent, failed, partial, lastError }),
+    stats: () => ({ sent, failed, partial, lastError, inFlight, overloaded }),
 
     async close() {
       if (closed) return;

@@ -10,7 +10,10 @@ import type { TlsOptions } from './tls.js';
  * const transport = createHttpTransport({ maxBodyBytes: 4 * 1024 * 1024 });
  */
 export interface HttpTransportOptions {
-  /** Largest accepted message body in bytes (listeners). Default 1 MiB. */
+  /**
+   * Largest message body in bytes, both ways: a listener refuses larger requests (413) and
+   * larger answers of its own; a link refuses larger answers (`payload_too_large`). Default 1 MiB.
+   */
   readonly maxBodyBytes?: number;
   /** Tolerated clock difference for signed timestamps (listeners). Default 30 000 ms. */
   readonly maxClockSkewMs?: number;
@@ -22,7 +25,22 @@ export interface HttpTransportOptions {
   readonly connectTimeoutMs?: number;
   /** Most connections a link keeps per URL; unlimited by default so long reply waits never queue others. */
   readonly connections?: number;
+  /** Most sends (calls and casts) a link has in flight; more reject with `resource_exhausted`. Default 1024. */
+  readonly maxInFlight?: number;
+  /** Where listeners report what no caller can be told (default: warnings and errors to stderr, debug dropped). */
+  readonly log?: HttpLogger;
 }
+
+/** Receives the transport's log lines. `error` is given only where a stack helps. */
+export type HttpLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
+
+/** The default logger: warnings and errors to stderr, one line each; debug and info dropped. */
+export const stderrLogger: HttpLogger = (level, message, error) => {
+  if (level === 'warn' || level === 'error') {
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    process.stderr.write(`[cellwire/transport-http] ${level}: ${message}${detail}\n`);
+  }
+};
 
 /**
  * What `ListenConfig.options` may hold for an HTTP listener.
@@ -57,6 +75,10 @@ export interface HttpNeighbourOptions {
   readonly tls?: TlsOptions;
   readonly connectTimeoutMs?: number;
   readonly connections?: number;
+  /** Largest answer this link reads (default: the transport's `maxBodyBytes`). */
+  readonly maxBodyBytes?: number;
+  /** Most sends in flight on this link (default: the transport's `maxInFlight`). */
+  readonly maxInFlight?: number;
 }
 
 // Options arrive as `Record<string, unknown>` from config files: check every field we read.
@@ -97,7 +119,9 @@ export function checkTransportOptions(options: HttpTransportOptions): void {
     'keepAliveTimeoutMs',
     'connectTimeoutMs',
     'connections',
+    'maxInFlight',
   ]) {
     optionalPositiveInt(record, key);
   }
+  optionalFunction(record, 'log');
 }

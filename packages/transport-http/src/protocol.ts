@@ -12,7 +12,11 @@ export const HEADERS = {
   from: 'x-cellwire-from',
   /** Milliseconds since epoch when the sender signed the message. */
   timestamp: 'x-cellwire-timestamp',
-  /** Hex HMAC-SHA256 of `${timestamp}\n${from}\n${body}` with the link secret. */
+  /**
+   * On a request: hex HMAC-SHA256 with the link secret over the timestamp, sender, receiver,
+   * the `reply` and `deadline` headers and the body (see `signMessage`). On an answer: the
+   * same over the request's signature, the answering cell, the status and the body (`signReply`).
+   */
   signature: 'x-cellwire-signature',
   /** `1` when the sender waits for a reply on this exchange. */
   reply: 'x-cellwire-reply',
@@ -26,6 +30,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 30_000;
 /** How long a listener holds a reply exchange whose sender gave no deadline. */
 export const DEFAULT_MAX_REPLY_WAIT_MS = 60_000;
+/** Most sends a link has in flight at once; beyond it `send` rejects with `resource_exhausted`. */
+export const DEFAULT_MAX_IN_FLIGHT = 1024;
 /** How long a link waits for a TCP/TLS connection before trying the next URL. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 

@@ -10,8 +10,8 @@ import {
   HEADERS,
   messagePath,
 } from './protocol.js';
-import { optionalBoolean, optionalFunction, optionalPositiveInt, type HttpTransportOptions } from './options.js';
-import { hmacKey, verifySignature } from './signature.js';
+import { optionalBoolean, optionalFunction, optionalPositiveInt, stderrLogger, type HttpLogger, type HttpTransportOptions } from './options.js';
+import { hmacKey, signReply, verifySignature } from './signature.js';
 import { errorBody, statusForCode } from './status.js';
 import { loadTls } from './tls.js';
 
@@ -32,6 +32,7 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 // finish sending (discarded) and read our answer before the socket is destroyed.
 const LINGER_MS = 2_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
+const EMPTY = Buffer.alloc(0);
 
 interface Settings {
   readonly cell: string;
@@ -43,6 +44,7 @@ interface Settings {
   readonly maxClockSkewMs: number;
   readonly maxReplyWaitMs: number;
   readonly fallback: RequestListener | undefined;
+  readonly log: HttpLogger;
 }
 
 /** Starts one listener; used by the transport's `listen`. */
@@ -82,6 +84,7 @@ export async function startListener(
     maxClockSkewMs: optionalPositiveInt(options, 'maxClockSkewMs') ?? defaults.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     maxReplyWaitMs: optionalPositiveInt(options, 'maxReplyWaitMs') ?? defaults.maxReplyWaitMs ?? DEFAULT_MAX_REPLY_WAIT_MS,
     fallback: optionalFunction<RequestListener>(options, 'fallback'),
+    log: defaults.log ?? stderrLogger,
   };
 
   const server = tls ? https.createServer({ ...tls }) : http.createServer();
@@ -147,10 +150,19 @@ function route(settings: Settings, onMessage: InboundHandler, req: IncomingMessa
   }
 }
 
+/** Signs every answer of an exchange with the link secret, bound to the request's signature. */
+interface ReplySigner {
+  readonly secret: KeyObject;
+  readonly request: string;
+  readonly responder: string;
+}
+
 /** One request/response pair, answered at most once. */
 class Exchange {
   private answered = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Set once the sender is a known neighbour that signed: from then on every answer is signed. */
+  signer: ReplySigner | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -168,11 +180,16 @@ class Exchange {
     if (this.answered || this.res.headersSent || this.res.destroyed) return;
     this.answered = true;
     this.clearTimer();
-    const headers: Record<string, string | number> = { 'content-length': body === undefined ? 0 : Buffer.byteLength(body) };
+    const bytes = body === undefined ? EMPTY : Buffer.from(body, 'utf8');
+    const headers: Record<string, string | number> = { 'content-length': bytes.length };
     if (body !== undefined && contentType !== undefined) headers['content-type'] = contentType;
+    const signer = this.signer;
+    if (signer !== undefined) {
+      headers[HEADERS.signature] = signReply(signer.secret, { request: signer.request, responder: signer.responder, status }, bytes);
+    }
     if (!this.req.complete) this.closeAfterAnswer(headers);
     this.res.writeHead(status, headers);
-    this.res.end(body);
+    this.res.end(bytes);
   }
 
   fail(code: ErrorCode, message: string): void {
@@ -206,7 +223,10 @@ class Exchange {
   }
 }
 
-type Body = { readonly kind: 'ok'; readonly bytes: Buffer } | { readonly kind: 'too_large' } | { readonly kind: 'gone' };
+type Body =
+  | { readonly kind: 'ok'; readonly bytes: Buffer }
+  | { readonly kind: 'too_large' }
+  | { readonly kind: 'gone'; readonly received: number };
 
 // Collects at most `limit` bytes; stops collecting the moment the body grows past it.
 function readBody(req: IncomingMessage, limit: number): Promise<Body> {
@@ -218,6 +238,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
       req.off('end', onEnd);
       req.off('error', onGone);
       req.off('close', onGone);
+      // A stream error after we stopped listening must not become an uncaught exception.
+      req.on('error', ignore);
       resolve(body);
     };
     const onData = (chunk: Buffer) => {
@@ -226,13 +248,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
       else chunks.push(chunk);
     };
     const onEnd = () => finish({ kind: 'ok', bytes: Buffer.concat(chunks, size) });
-    const onGone = () => finish({ kind: 'gone' });
+    const onGone = () => finish({ kind: 'gone', received: size });
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onGone);
     req.on('close', onGone);
   });
 }
+
+function ignore(): void {}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -277,20 +301,33 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
   const exchange = new Exchange(req, res);
   const sender = checkSender(settings, req, Date.now());
   if (!sender.ok) return exchange.fail('unauthenticated', sender.reason);
+  const signature = header(req, HEADERS.signature) ?? '';
+  const secret = settings.signed ? settings.secrets.get(sender.from ?? '') : undefined;
+  // A known neighbour that signed: every answer from here on is signed for it, bound to this
+  // request, so nothing else answering on this port can pass for this cell. (Answers before
+  // the signature is checked are listener-made errors: signing them gives nobody anything.)
+  if (secret !== undefined) exchange.signer = { secret, request: signature, responder: settings.cell };
 
   const declared = Number(header(req, 'content-length') ?? NaN);
   const tooLarge = `message body exceeds ${settings.maxBodyBytes} bytes`;
   if (declared > settings.maxBodyBytes) return exchange.fail('payload_too_large', tooLarge);
   const body = await readBody(req, settings.maxBodyBytes);
-  if (body.kind === 'gone') return;
+  if (body.kind === 'gone') {
+    // The client hung up mid-body (it gave up, or it died): nobody to answer, nothing to run.
+    const who = sender.from === undefined ? 'a client' : `cell ${sender.from}`;
+    const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+    settings.log('debug', `cell ${settings.cell}: ${who} hung up after ${body.received}${of} body bytes; message dropped`);
+    return;
+  }
   if (body.kind === 'too_large') return exchange.fail('payload_too_large', tooLarge);
 
+  const replyHeader = header(req, HEADERS.reply);
+  const deadlineHeader = header(req, HEADERS.deadline);
   if (settings.signed) {
-    const secret = settings.secrets.get(sender.from ?? '') ?? hmacKey('');
-    const signature = header(req, HEADERS.signature) ?? '';
     const ts = header(req, HEADERS.timestamp) ?? '';
-    if (!verifySignature(secret, ts, sender.from ?? '', body.bytes, signature)) {
-      return exchange.fail('unauthenticated', 'signature does not match (wrong link secret?)');
+    const signed = { timestamp: ts, from: sender.from ?? '', to: settings.cell, reply: replyHeader ?? '', deadline: deadlineHeader ?? '' };
+    if (!verifySignature(secret ?? hmacKey(''), signed, body.bytes, signature)) {
+      return exchange.fail('unauthenticated', 'signature does not match (wrong link secret, or a signed header was changed)');
     }
   }
 
@@ -311,7 +348,7 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
     return exchange.fail('invalid_argument', `message body must be a JSON object, got ${kind}`);
   }
 
-  const wantsReply = header(req, HEADERS.reply) === '1';
+  const wantsReply = replyHeader === '1';
   const inbound: Inbound = {
     data,
     // Parsed once here (to refuse what is not a JSON object): the runner need not parse it again.
@@ -321,13 +358,21 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
       exchange.fail(CellwireError.codeOf(error), (error as Error | undefined)?.message ?? 'rejected'),
     ...(wantsReply
       ? {
-          reply: (text: string | undefined) =>
-            typeof text === 'string' ? exchange.send(200, text, JSON_TYPE) : exchange.send(204),
+          reply: (text: string | undefined) => {
+            if (typeof text !== 'string') return exchange.send(204);
+            // An answer over the limit would be refused by the link anyway (or fill its
+            // memory): say so, typed, rather than send it.
+            const size = Buffer.byteLength(text);
+            if (size > settings.maxBodyBytes) {
+              return exchange.fail('payload_too_large', `the answer of cell ${settings.cell} is ${size} bytes, over the ${settings.maxBodyBytes} byte limit`);
+            }
+            exchange.send(200, text, JSON_TYPE);
+          },
         }
       : {}),
   };
   if (wantsReply) {
-    const deadline = Number(header(req, HEADERS.deadline) ?? NaN);
+    const deadline = Number(deadlineHeader ?? NaN);
     const wait = Number.isFinite(deadline) ? deadline - Date.now() : settings.maxReplyWaitMs;
     exchange.expireIn(wait, `cell ${settings.cell} had no reply before the deadline`);
   }

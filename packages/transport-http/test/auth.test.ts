@@ -11,12 +11,12 @@ async function child(options: Record<string, unknown> = {}, listenSecrets: Recor
   return { t, rec, url: listener.urls[0]!, messages: listener.urls[0]! + MESSAGE_PATH };
 }
 
-function signed(from: string, secret: string, body: string, timestamp = Date.now()): Record<string, string> {
+function signed(from: string, secret: string, body: string, timestamp = Date.now(), to = 'child1'): Record<string, string> {
   return {
     'content-type': 'application/json',
     [HEADERS.from]: encodeURIComponent(from),
     [HEADERS.timestamp]: String(timestamp),
-    [HEADERS.signature]: signMessage(secret, timestamp, from, body),
+    [HEADERS.signature]: signMessage(secret, { timestamp, from, to }, body),
   };
 }
 

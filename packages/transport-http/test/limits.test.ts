@@ -18,7 +18,7 @@ function signed(body: string | Buffer): Record<string, string> {
     'content-type': 'application/json',
     [HEADERS.from]: 'api',
     [HEADERS.timestamp]: String(ts),
-    [HEADERS.signature]: signMessage(SECRET, ts, 'api', body),
+    [HEADERS.signature]: signMessage(SECRET, { timestamp: ts, from: 'api', to: 'child1' }, body),
   };
 }
 
