@@ -93,15 +93,18 @@ else
 fi
 
 # ---------------------------------------------------------------- 2. pack
-pack_args=()
-for p in "${PACKAGES[@]}"; do pack_args+=(-w "$p"); done
-if ! (cd "$ROOT" && npm pack --pack-destination "$PACK" "${pack_args[@]}") >"$LOGS/pack.log" 2>&1; then
-  fail "npm pack" "$LOGS/pack.log"
+# scripts/pack.mjs packs as a release does: sibling dependencies pinned to the exact version.
+if ! (cd "$ROOT" && node scripts/pack.mjs --out "$PACK/all") >"$LOGS/pack.log" 2>&1; then
+  fail "pack" "$LOGS/pack.log"
 fi
-shopt -s nullglob
-TARBALLS=("$PACK"/*.tgz)
-shopt -u nullglob
-[ "${#TARBALLS[@]}" -eq "${#PACKAGES[@]}" ] || fail "npm pack: expected ${#PACKAGES[@]} tarballs in $PACK, got ${#TARBALLS[@]}" "$LOGS/pack.log"
+# The packages move in lockstep (.changeset/config.json): one version for all.
+VERSION=$(node -p "require('$ROOT/packages/core/package.json').version")
+TARBALLS=()
+for p in "${PACKAGES[@]}"; do
+  t="$PACK/all/$(echo "${p#@}" | tr '/' '-')-$VERSION.tgz"
+  [ -f "$t" ] || fail "pack: no tarball for $p ($t)" "$LOGS/pack.log"
+  TARBALLS+=("$t")
+done
 say "packed ${#TARBALLS[@]} tarballs: $(cd "$PACK" && echo *.tgz)"
 
 # ---------------------------------------------------------------- 3. a fresh copy of the example

@@ -32,6 +32,9 @@ export CELLWIRE_TEST_STARTED_MS="$(date +%s%3N)"
 echo "==> building"
 npx nx run-many -t build --outputStyle=static --parallel=2
 
+echo "==> checking the packages as published (scripts/check-packages.sh)"
+bash scripts/check-packages.sh
+
 echo "==> testing"
 find packages tools test -name .vitest-result.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
 status=0

@@ -8,5 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   target: 'node20',
+  removeNodeProtocol: false,
   tsconfig: 'tsconfig.json',
 });

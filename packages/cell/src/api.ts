@@ -1,10 +1,12 @@
 /**
  * The cell's local HTTP API (docs/cell-service.md), served on the same listener as the HTTP
  * transport (as its `fallback`): run a message-runner method from this cell, read the cell's
- * state, its instances and its health. Every answer is JSON; every refusal is a 4xx
- * `{ "error": { "code", "message" } }` that says what was wrong, and a failing handler is a
- * 500 of the same shape, never a crash.
+ * state, its instances and its health, the tree below it and its recent calls; scrape its
+ * metrics (`GET /metrics`, Prometheus text) and watch it at work (`GET /ui`, one HTML page).
+ * Every other answer is JSON; every refusal is a 4xx `{ "error": { "code", "message" } }` that
+ * says what was wrong, and a failing handler is a 500 of the same shape, never a crash.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { CellwireError, httpStatusFor, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
 import type { Instance, RequestContext } from '@cellwire/schema';
@@ -16,6 +18,10 @@ export const API_PATHS = {
   instances: '/v1/instances',
   instance: '/v1/instances/{uuid}',
   health: '/v1/health',
+  tree: '/v1/tree',
+  recent: '/v1/recent',
+  metrics: '/metrics',
+  ui: '/ui',
 } as const;
 
 /**
@@ -43,6 +49,14 @@ export interface ApiDeps {
   state(): unknown;
   /** The body of `GET /v1/health`. */
   health(): unknown;
+  /** `GET /v1/tree`: the tree below this cell (`timeout_ms` and `depth` from the query). Absent: 404. */
+  tree?(query: { readonly timeoutMs?: number; readonly depth?: number }): Promise<unknown>;
+  /** `GET /v1/recent`: the last calls made or run here, newest first, at most `limit`. Absent: 404. */
+  recent?(limit: number | undefined): unknown;
+  /** `GET /metrics`: the Prometheus text exposition and its content type. Absent: 404. */
+  metrics?(): Promise<{ readonly contentType: string; readonly text: string }>;
+  /** `GET /ui`: the live page, given the nonce its inline script must carry. Absent: 404. */
+  ui?(nonce: string): { readonly html: string; readonly csp: string };
   /** Largest accepted request body (default 1 MiB). */
   readonly maxBodyBytes?: number;
   /** The listen URL's path, when the cell is served below a prefix (`/cells/a`). */
@@ -94,6 +108,12 @@ export function createApiHandler(deps: ApiDeps): RequestListener {
   return (req, res) => {
     handle(deps, base, maxBody, req, res).catch((e: unknown) => {
       if (e instanceof ApiError) return sendError(res, e);
+      // A client that hung up mid-body: nobody is left to answer, and anyone could flood the
+      // log with stacks this way, so one debug line.
+      if (req.destroyed || (e as { code?: unknown })?.code === 'ECONNRESET' || (e as Error)?.message === 'aborted') {
+        deps.logger?.debug(`HTTP API ${req.method ?? '?'} ${req.url ?? ''}: client went away mid-request`);
+        return;
+      }
       // The last line of defence: whatever went wrong, this request gets an answer and the
       // server keeps serving.
       deps.logger?.error(`HTTP API ${req.method ?? '?'} ${req.url ?? ''} failed: ${(e as Error)?.stack ?? String(e)}`);
@@ -123,6 +143,33 @@ async function handle(deps: ApiDeps, base: string, maxBody: number, req: Incomin
   if (pathname === API_PATHS.health) {
     allow(verb, ['GET', 'HEAD']);
     return sendJson(res, 200, deps.health());
+  }
+  if (pathname === API_PATHS.tree && deps.tree) {
+    allow(verb, ['GET', 'HEAD']);
+    const timeoutMs = numberParam(url.searchParams, 'timeout_ms', 0, 30_000);
+    const depth = numberParam(url.searchParams, 'depth', 0, 64);
+    return sendJson(res, 200, await deps.tree({ ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(depth !== undefined ? { depth: Math.floor(depth) } : {}) }));
+  }
+  if (pathname === API_PATHS.recent && deps.recent) {
+    allow(verb, ['GET', 'HEAD']);
+    const limit = numberParam(url.searchParams, 'limit', 1, 100_000);
+    return sendJson(res, 200, { calls: deps.recent(limit === undefined ? undefined : Math.floor(limit)) });
+  }
+  if (pathname === API_PATHS.metrics && deps.metrics) {
+    allow(verb, ['GET', 'HEAD']);
+    const m = await deps.metrics();
+    return sendText(res, 200, m.text, { 'content-type': m.contentType, 'cache-control': 'no-store' });
+  }
+  if (pathname === API_PATHS.ui && deps.ui) {
+    allow(verb, ['GET', 'HEAD']);
+    const page = deps.ui(randomBytes(16).toString('base64'));
+    return sendText(res, 200, page.html, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': page.csp,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
   }
   if (pathname === API_PATHS.instances) {
     allow(verb, ['GET', 'HEAD']);
@@ -252,6 +299,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A number from the query string within [min, max], or undefined when absent; anything else is refused. */
+function numberParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+    throw ApiError.of('invalid_argument', `query parameter ${name} must be a number from ${min} to ${max}, got '${raw}'`);
+  }
+  return v;
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(res.req?.method === 'HEAD' ? undefined : text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,10 +1,14 @@
 /**
- * The `cellwire` command line (docs/cell-service.md): serve a cell from its config file, call
- * a method through a cell's HTTP API, draw the tree below a cell, or run the demo. Plain
- * argv parsing: one command, its positionals, and `--flag value` options.
+ * The `cellwire` command line (README, "The command line"): serve a cell from its config
+ * file, call a method through a cell's HTTP API, draw the tree below a cell, or run the demo.
+ * Each command's options are parsed by node:util's parseArgs (strict: an unknown option or a
+ * missing value is a usage error); `cellwire COMMAND --help` shows one command,
+ * `cellwire --version` the version. Exit status: 0 done, 1 failed, 2 bad usage.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CellwireError, codeForHttpStatus } from '@cellwire/core';
+import { version as VERSION } from '../package.json';
 import type { CellStateView } from './service.js';
 import { renderTree, treeFromState } from './tree-view.js';
 
@@ -17,6 +21,8 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
+const EXIT_STATUS = 'Exit status: 0 done, 1 failed (a failure Response, an HTTP error, a bad config), 2 bad usage.';
+
 export const USAGE = `Usage: cellwire <command> [options]
 
 Commands:
@@ -28,42 +34,129 @@ Commands:
   demo                             start the 8-cell reference tree in this process and tour it
   help                             show this text
 
-Exit status: 0 done, 1 failed (a failure Response, an HTTP error, a bad config), 2 bad usage.
+Options:
+  -h, --help                       show this text, or one command's (cellwire call --help)
+  --version                        show the version
+
+${EXIT_STATUS}
 `;
 
-class UsageError extends Error {}
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 interface Parsed {
   readonly positionals: string[];
   readonly flags: Map<string, string>;
 }
 
-/** Splits `args` into positionals and the allowed `--flag value` / `--flag=value` options. */
-function parseArgs(args: readonly string[], allowed: readonly string[]): Parsed {
-  const positionals: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name}`);
-    let value: string | undefined = eq < 0 ? undefined : a.slice(eq + 1);
-    if (value === undefined) {
-      value = args[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    }
-    flags.set(name, value);
-  }
-  return { positionals, flags };
+interface Command {
+  /** The synopsis after `cellwire `. */
+  readonly synopsis: string;
+  readonly about: string;
+  /** `--name VALUE` options: name -> [VALUE, what it is]. */
+  readonly options: Readonly<Record<string, readonly [string, string]>>;
+  readonly run: (p: Parsed, io: CliIo) => Promise<number>;
 }
 
-function positionals(p: Parsed, names: readonly string[]): string[] {
+const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: {
+    synopsis: 'serve --config FILE',
+    about:
+      'Runs one cell from its JSON config file (its schema: @cellwire/cell/schemas/cell-config.json).\n' +
+      'Prints one line when the cell is ready; closes cleanly on SIGINT or SIGTERM.',
+    options: { config: ['FILE', 'the cell config file (required)'] },
+    run: (p, io) => serve(p, io),
+  },
+  call: {
+    synopsis: 'call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON]',
+    about:
+      'Runs METHOD (its wire name, e.g. service_get_all) from the cell whose HTTP API is at URL\n' +
+      'and prints the JSON result. Exits 1 when the answer is an HTTP error or holds a failure\n' +
+      'Response, with the error on stderr.',
+    options: {
+      args: ['JSON', 'the arguments: a JSON object, or @FILE to read one from a file'],
+      timeout: ['S', 'deadline of the whole call, in seconds'],
+      ctxt: ['JSON', 'the request context: a JSON object or @FILE (default: an admin context)'],
+    },
+    run: (p, io) => call(p, io),
+  },
+  tree: {
+    synopsis: 'tree URL',
+    about:
+      'Draws the tree of cells below the cell whose HTTP API is at URL, with each cell\'s free\n' +
+      'capacities. A child reached over HTTP is asked for its own state in turn.',
+    options: {},
+    run: (p, io) => tree(p, io),
+  },
+  demo: {
+    synopsis: 'demo',
+    about: 'Starts the 8-cell tree of the reference test plan in this process, on the memory\ntransport, and tours it.',
+    options: {},
+    run: async (p, io) => {
+      positionals(p, [], 'demo');
+      const { runDemo } = await import('./demo.js');
+      await runDemo({ print: (line) => io.stdout(`${line}\n`) });
+      return 0;
+    },
+  },
+  help: {
+    synopsis: 'help',
+    about: 'Shows the commands.',
+    options: {},
+    run: async (p, io) => {
+      positionals(p, [], 'help');
+      io.stdout(USAGE);
+      return 0;
+    },
+  },
+};
+
+/** One command's help: synopsis, what it does, its options. */
+export function commandUsage(name: string): string {
+  const c = COMMANDS[name];
+  if (!c) return USAGE;
+  const rows = [...Object.entries(c.options).map(([o, [value, what]]) => [`--${o} ${value}`, what] as const), ['-h, --help', 'show this text'] as const];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 3;
+  return `Usage: cellwire ${c.synopsis}\n\n${c.about}\n\nOptions:\n${rows.map(([left, what]) => `  ${left.padEnd(width)}${what}`).join('\n')}\n\n${EXIT_STATUS}\n`;
+}
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose usage to show, if one was named. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses one command's arguments: its `--name value` options and its positionals. */
+function parse(args: readonly string[], name: string): Parsed {
+  const options: Options = {};
+  for (const o of Object.keys(COMMANDS[name]?.options ?? {})) options[o] = { type: 'string' };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(parseArgsProblem(e as Error & { code?: string }), name);
+  }
+  const flags = new Map<string, string>();
+  for (const [k, v] of Object.entries(parsed.values)) if (typeof v === 'string') flags.set(k, v);
+  return { positionals: parsed.positionals, flags };
+}
+
+/** parseArgs' error, in this command line's words (`unknown option --conf`, `--config needs a value`). */
+function parseArgsProblem(e: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^' <]+)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /argument missing/.test(e.message) ? `${option} needs a value` : `${option} needs a value (write ${option}=VALUE for one that starts with '-')`;
+  }
+  return e.message;
+}
+
+function positionals(p: Parsed, names: readonly string[], command: string): string[] {
   if (p.positionals.length !== names.length) {
-    throw new UsageError(`expected ${names.join(' ')}, got ${p.positionals.length === 0 ? 'nothing' : p.positionals.join(' ')}`);
+    throw new UsageError(`expected ${names.join(' ')}, got ${p.positionals.length === 0 ? 'nothing' : p.positionals.join(' ')}`, command);
   }
   return p.positionals;
 }
@@ -82,37 +175,29 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     ...(io.signal ? { signal: io.signal } : {}),
   };
   const [command, ...rest] = argv;
-  if (rest.includes('--help')) {
-    out.stdout(USAGE);
-    return 0;
-  }
+  const known = command !== undefined && Object.hasOwn(COMMANDS, command) ? command : undefined;
   try {
-    switch (command) {
-      case 'serve':
-        return await serve(parseArgs(rest, ['config']), out);
-      case 'call':
-        return await call(parseArgs(rest, ['args', 'timeout', 'ctxt']), out);
-      case 'tree':
-        return await tree(parseArgs(rest, []), out);
-      case 'demo': {
-        positionals(parseArgs(rest, []), []);
-        const { runDemo } = await import('./demo.js');
-        await runDemo({ print: (line) => out.stdout(`${line}\n`) });
-        return 0;
-      }
-      case 'help':
-      case '--help':
-      case '-h':
-        out.stdout(USAGE);
-        return 0;
-      case undefined:
-        throw new UsageError('no command given');
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+    if (command === '--version' || command === '-V') {
+      if (rest.length > 0) throw new UsageError(`--version takes no arguments, got ${rest.join(' ')}`);
+      out.stdout(`cellwire ${VERSION}\n`);
+      return 0;
     }
+    if (command === '--help' || command === '-h') {
+      out.stdout(USAGE);
+      return 0;
+    }
+    // `--help` anywhere after a command shows that command, whatever else is on the line.
+    if (known && (rest.includes('--help') || rest.includes('-h'))) {
+      out.stdout(commandUsage(known));
+      return 0;
+    }
+    if (command === undefined) throw new UsageError('no command given');
+    if (!known) throw new UsageError(`unknown command '${command}'`);
+    const c = COMMANDS[known] as Command;
+    return await c.run(parse(rest, known), out);
   } catch (e) {
     if (e instanceof UsageError) {
-      out.stderr(`cellwire: ${e.message}\n\n${USAGE}`);
+      out.stderr(`cellwire: ${e.message}\n\n${e.command ? commandUsage(e.command) : USAGE}`);
       return 2;
     }
     out.stderr(`cellwire: ${(e as Error)?.message ?? String(e)}\n`);
@@ -121,9 +206,9 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
 }
 
 async function serve(p: Parsed, io: CliIo): Promise<number> {
-  positionals(p, []);
+  positionals(p, [], 'serve');
   const file = p.flags.get('config');
-  if (!file) throw new UsageError('serve needs --config FILE');
+  if (!file) throw new UsageError('serve needs --config FILE', 'serve');
   // Loaded here, not at the top: `call` and `tree` need no transport, store or broker client.
   const { loadConfig } = await import('./config.js');
   const { startCellService } = await import('./service.js');
@@ -154,21 +239,21 @@ function jsonFlag(p: Parsed, name: string): Record<string, unknown> | undefined 
     // `@file.json` reads the JSON from a file, for arguments too long for a command line.
     v = JSON.parse(text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text);
   } catch (e) {
-    throw new UsageError(`--${name} is not JSON: ${(e as Error).message}`);
+    throw new UsageError(`--${name} is not JSON: ${(e as Error).message}`, 'call');
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--${name} must be a JSON object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--${name} must be a JSON object`, 'call');
   return v as Record<string, unknown>;
 }
 
 async function call(p: Parsed, io: CliIo): Promise<number> {
-  const [url, method] = positionals(p, ['URL', 'METHOD']) as [string, string];
+  const [url, method] = positionals(p, ['URL', 'METHOD'], 'call') as [string, string];
   const args = jsonFlag(p, 'args');
   const ctxt = jsonFlag(p, 'ctxt');
   const timeout = p.flags.get('timeout');
   const timeoutS = timeout === undefined ? undefined : Number(timeout);
-  if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError('--timeout must be a number of seconds > 0');
+  if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError('--timeout must be a number of seconds > 0', 'call');
   const body = JSON.stringify({ ...(ctxt ? { ctxt } : {}), args: args ?? {}, ...(timeoutS !== undefined ? { timeout_s: timeoutS } : {}) });
-  const { status, json } = await request(`${baseOf(url)}/v1/call/${encodeURIComponent(method)}`, { method: 'POST', body });
+  const { status, json } = await request(`${baseOf(url, 'call')}/v1/call/${encodeURIComponent(method)}`, { method: 'POST', body });
   if (status >= 400) {
     io.stderr(`cellwire: ${errorMessage(json, status)}\n`);
     return 1;
@@ -180,15 +265,15 @@ async function call(p: Parsed, io: CliIo): Promise<number> {
 }
 
 async function tree(p: Parsed, io: CliIo): Promise<number> {
-  const [url] = positionals(p, ['URL']) as [string];
-  const { status, json } = await request(`${baseOf(url)}/v1/state`, { method: 'GET' });
+  const [url] = positionals(p, ['URL'], 'tree') as [string];
+  const { status, json } = await request(`${baseOf(url, 'tree')}/v1/state`, { method: 'GET' });
   if (status >= 400) {
     io.stderr(`cellwire: ${errorMessage(json, status)}\n`);
     return 1;
   }
   const fetchState = async (child: string) => {
     try {
-      const r = await request(`${baseOf(child)}/v1/state`, { method: 'GET' }, 5000);
+      const r = await request(`${baseOf(child, 'tree')}/v1/state`, { method: 'GET' }, 5000);
       return r.status === 200 ? (r.json as CellStateView) : undefined;
     } catch {
       return undefined;
@@ -199,11 +284,11 @@ async function tree(p: Parsed, io: CliIo): Promise<number> {
   return 0;
 }
 
-function baseOf(url: string): string {
+function baseOf(url: string, command: string): string {
   try {
     new URL(url);
   } catch {
-    throw new UsageError(`'${url}' is not a URL (e.g. http://127.0.0.1:7001)`);
+    throw new UsageError(`'${url}' is not a URL (e.g. http://127.0.0.1:7001)`, command);
   }
   return url.replace(/\/+$/, '');
 }

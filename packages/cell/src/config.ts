@@ -1,6 +1,9 @@
 /**
- * The cell config file (docs/cell-service.md): one JSON object per cell, read once at start
- * and checked field by field, so a mistake is reported as
+ * The cell config file (README, "The config file"): one JSON object per cell, read once at
+ * start. Its shape (types, required fields, ranges, unknown fields, defaults) is the JSON
+ * Schema generated from `CellConfigFile` (config-file.ts, schemas/cell-config.json), checked
+ * by a precompiled ajv validator; what a schema cannot say (URL schemes, names seen twice,
+ * link secrets, files to read) is checked here after it. Every mistake is reported as
  * `config error in <file>: <field path>: <what is wrong>` instead of failing later, deep
  * inside a transport.
  */
@@ -8,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CellwireError, isValidCellName, type LogLevel } from '@cellwire/core';
 import type { Capabilities, Flavor } from '@cellwire/schema';
+import type { CellConfigFile, FlavorFile, HostFile, NeighbourFile, TlsFile } from './config-file.js';
+import { validate as validateFile } from './gen/config-validator.js';
 import type { HostConfig } from './seed.js';
 
 /** URL schemes a cell can listen on or reach a neighbour with; the scheme picks the transport. */
@@ -60,6 +65,8 @@ export interface CellConfig {
   /** Largest accepted HTTP body (cell messages and the API). */
   readonly maxBodyBytes: number;
   readonly logLevel: LogLevel;
+  /** How log lines look (`auto`: pretty on a terminal, else JSON). */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** Certificate and key of an https listener. */
   readonly tls?: TlsFiles;
   /** The file this config came from, when it came from one. */
@@ -110,47 +117,190 @@ export function loadConfig(file: string, options: LoadConfigOptions = {}): CellC
 
 /**
  * Checks a config object (already parsed JSON). Relative paths (`store`, `secret_file`,
- * `tls`) are taken from `baseDir` (default: the working directory).
+ * `tls`) are taken from `baseDir` (default: the working directory). `raw` is not changed.
  *
  * @example
  * const config = parseConfig({ name: 'solo', listen: 'http://127.0.0.1:0' }, { file: '<inline>' });
  */
 export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: string; baseDir?: string } = {}): CellConfig {
   const file = options.file ?? '<config>';
-  return new Checker(file, options.baseDir ?? process.cwd(), options.env ?? process.env).config(raw);
+  // The validator fills in the schema's defaults: on a copy, never on the caller's object.
+  let data: unknown;
+  try {
+    data = structuredClone(raw);
+  } catch (e) {
+    throw new ConfigError(file, undefined, `not JSON data: ${(e as Error).message}`);
+  }
+  if (!validate(data)) {
+    const { field, problem } = explain(validate.errors ?? []);
+    throw new ConfigError(file, field, problem);
+  }
+  return new Checker(file, options.baseDir ?? process.cwd(), options.env ?? process.env).config(data as Filled);
 }
 
-const TOP_LEVEL_KEYS = new Set([
-  '$schema',
-  'description',
-  'name',
-  'listen',
-  'parents',
-  'children',
-  'update_interval_s',
-  'mute_child_interval_s',
-  'reserve_percent',
-  'max_hop_count',
-  'call_timeout_s',
-  'store',
-  'capabilities',
-  'hosts',
-  'flavors',
-  'scheduler_retries',
-  'scheduler_retry_delay_s',
-  'allow_unsigned',
-  'max_body_bytes',
-  'log_level',
-  'tls',
-]);
-const HOST_KEYS = new Set(['name', 'vcpus', 'memory_mb', 'local_gb', 'hypervisor_type', 'hypervisor_version', 'disabled']);
-const NEIGHBOUR_KEYS = new Set(['name', 'url', 'urls', 'secret_env', 'secret_file', 'tls', 'description']);
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
-const FLAVOR_NUMBERS = ['id', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb', 'swap'] as const;
+// The file's types must fit what the service takes: an error here means config-file.ts
+// drifted from seed.ts, @cellwire/schema's Flavor or core's log levels.
+type Fits<A extends B, B> = A;
+type ConfigFileFits = [Fits<HostFile, HostConfig>, Fits<FlavorFile, Flavor>, Fits<NonNullable<CellConfigFile['log_level']>, LogLevel>];
 
-type Json = Record<string, unknown>;
+/** A config file once the schema's defaults are in. */
+type Filled = CellConfigFile &
+  Required<
+    Pick<
+      CellConfigFile,
+      | 'parents'
+      | 'children'
+      | 'update_interval_s'
+      | 'mute_child_interval_s'
+      | 'reserve_percent'
+      | 'max_hop_count'
+      | 'call_timeout_s'
+      | 'store'
+      | 'capabilities'
+      | 'hosts'
+      | 'allow_unsigned'
+      | 'max_body_bytes'
+      | 'log_level'
+      | 'log_format'
+    >
+  >;
 
-/** Walks one config; every error names the file and the field. */
+// ---------------------------------------------------------------- the schema's verdict
+
+/** One node of the (inlined) schema, as the validator reports it on an error. */
+interface SchemaNode {
+  readonly type?: string | readonly string[];
+  readonly format?: string;
+  readonly minLength?: number;
+  readonly items?: SchemaNode;
+  readonly anyOf?: readonly SchemaNode[];
+  readonly enum?: readonly unknown[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+}
+
+/** An ajv error with `verbose`: the failing keyword, its node and the value. */
+interface SchemaError {
+  readonly keyword: string;
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message?: string;
+  readonly parentSchema?: SchemaNode;
+  readonly data?: unknown;
+}
+
+const validate = validateFile as unknown as { (data: unknown): boolean; errors?: readonly SchemaError[] | null };
+
+/** The validator's errors (it stops at the first; an `anyOf` also lists its branches') as one field and problem. */
+function explain(errors: readonly SchemaError[]): { field: string | undefined; problem: string } {
+  const e = errors[errors.length - 1];
+  if (!e) return { field: undefined, problem: 'does not match the config schema' };
+  const node = e.parentSchema ?? {};
+  const field = fieldOf(e.instancePath);
+  const got = `got ${kind(e.data)}`;
+  switch (e.keyword) {
+    case 'anyOf': {
+      // Report from the branch whose type fits the value (a list that is empty, a list with
+      // one bad URL), else say what would fit.
+      const branches = errors.slice(0, -1).filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`));
+      const fitting = branches.find((b) => !(b.keyword === 'type' && b.instancePath === e.instancePath));
+      if (fitting) return explain(branches.filter((b) => branchOf(b, e) === branchOf(fitting, e)));
+      return { field, problem: `must be ${expected(node)}, ${got}` };
+    }
+    case 'type':
+      return { field, problem: `must be ${expected(node)}, ${got}` };
+    case 'enum':
+      return { field, problem: `must be one of ${(node.enum ?? []).join(', ')}, ${got}` };
+    case 'required': {
+      const name = String(e.params.missingProperty);
+      const child = node.properties?.[name] ?? {};
+      // "got nothing" reads oddly for a choice: `listen: is required (a URL string or a list of URLs)`.
+      const problem = child.anyOf ? `is required (${expected(child)})` : `must be ${expected(child)}, got nothing`;
+      return { field: join(field, name), problem };
+    }
+    case 'additionalProperties': {
+      const name = String(e.params.additionalProperty);
+      // Secrets in the file itself would end up in backups and version control.
+      if (name === 'secret') return { field: join(field, name), problem: 'secrets are never written in the config: use secret_env or secret_file' };
+      const allowed = Object.keys(node.properties ?? {}).filter((k) => !k.startsWith('$'));
+      return { field: join(field, name), problem: `unknown field (allowed: ${allowed.join(', ')})` };
+    }
+    case 'minimum':
+      if (node.type === 'integer' && e.params.limit === 1) return { field, problem: `must be a positive whole number, ${got}` };
+      return { field, problem: `must be at least ${String(e.params.limit)}, ${got}` };
+    case 'exclusiveMinimum':
+      return { field, problem: `must be greater than ${String(e.params.limit)}, ${got}` };
+    case 'maximum':
+      return { field, problem: `must be at most ${String(e.params.limit)}, ${got}` };
+    case 'exclusiveMaximum':
+      return { field, problem: `must be less than ${String(e.params.limit)}, ${got}` };
+    case 'minLength':
+      return { field, problem: e.params.limit === 1 ? `must be ${expected(node)}, ${got}` : `must be at least ${String(e.params.limit)} characters long, ${got}` };
+    case 'minItems': {
+      const n = Number(e.params.limit);
+      return { field, problem: `must hold at least ${n === 1 ? 'one' : n} ${noun(node.items, n !== 1)}` };
+    }
+    default:
+      return { field, problem: `${e.message ?? 'is not valid'} (${e.keyword})` };
+  }
+}
+
+/** The index of the anyOf branch an error comes from (`#/.../anyOf/1/...` -> `1`). */
+function branchOf(b: SchemaError, anyOf: SchemaError): string {
+  return b.schemaPath.slice(anyOf.schemaPath.length + 1).split('/')[0] ?? '';
+}
+
+/** What a schema node accepts, in words: `a URL string`, `a list of strings`, `true or false`. */
+function expected(node: SchemaNode): string {
+  if (node.anyOf) return node.anyOf.map(expected).join(' or ');
+  if (node.enum) return `one of ${node.enum.join(', ')}`;
+  const types = (Array.isArray(node.type) ? node.type : [node.type]) as (string | undefined)[];
+  const words = types.filter((t) => t !== 'null').map((t) => {
+    switch (t) {
+      case 'string':
+        return node.format === 'uri' ? 'a URL string' : node.minLength ? 'a non-empty string' : 'a string';
+      case 'integer':
+        return 'a whole number';
+      case 'number':
+        return 'a number';
+      case 'boolean':
+        return 'true or false';
+      case 'object':
+        return 'a JSON object';
+      case 'array':
+        return `a list of ${noun(node.items, true)}`;
+      default:
+        return 'a value';
+    }
+  });
+  if (types.includes('null')) words.push('null');
+  return words.join(' or ');
+}
+
+/** What a list holds: `URL(s)`, `string(s)`, `object(s)`. */
+function noun(items: SchemaNode | undefined, plural: boolean): string {
+  const one = items?.type === 'string' ? (items.format === 'uri' ? 'URL' : 'string') : items?.type === 'object' ? 'object' : items?.type === 'integer' || items?.type === 'number' ? 'number' : 'value';
+  return plural ? `${one}s` : one;
+}
+
+/** `/children/1/url` -> `children[1].url`; undefined for the whole file. */
+function fieldOf(pointer: string): string | undefined {
+  if (pointer === '') return undefined;
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(key) ? `[${key}]` : out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+function join(field: string | undefined, key: string): string {
+  return field ? `${field}.${key}` : key;
+}
+
+// ---------------------------------------------------------------- what a schema cannot say
+
+/** Walks one config the schema accepted; every error names the file and the field. */
 class Checker {
   constructor(
     private readonly file: string,
@@ -162,13 +312,11 @@ class Checker {
     throw new ConfigError(this.file, field, problem);
   }
 
-  config(raw: unknown): CellConfig {
-    const c = this.object(raw, undefined);
-    this.noUnknownKeys(c, TOP_LEVEL_KEYS, undefined);
+  config(c: Filled): CellConfig {
     const name = this.cellName(c.name, 'name');
-    const listen = this.urlList(c.listen, 'listen', true);
-    const parents = this.neighbours(c.parents, 'parents');
-    const children = this.neighbours(c.children, 'children');
+    const listen = typeof c.listen === 'string' ? [this.url(c.listen, 'listen')] : c.listen.map((u, i) => this.url(u, `listen[${i}]`));
+    const parents = c.parents.map((n, i) => this.neighbour(n, `parents[${i}]`));
+    const children = c.children.map((n, i) => this.neighbour(n, `children[${i}]`));
     const seen = new Map<string, string>();
     for (const [side, list] of [['parents', parents], ['children', children]] as const) {
       list.forEach((n, i) => {
@@ -179,38 +327,39 @@ class Checker {
         seen.set(n.name, `${side}[${i}]`);
       });
     }
-    this.linkSecrets(parents, children, this.boolean(c.allow_unsigned, 'allow_unsigned', false));
+    this.linkSecrets(parents, children, c.allow_unsigned);
     const tls = c.tls === undefined ? undefined : this.tls(c.tls, 'tls');
     if (listen.some((u) => u.startsWith('https:')) && !(tls?.cert && tls.key)) {
       this.fail('tls', 'an https listen URL needs tls.cert and tls.key');
     }
-    const config: CellConfig = {
+    const names = new Set<string>();
+    c.hosts.forEach((h, i) => {
+      if (names.has(h.name)) this.fail(`hosts[${i}].name`, `host '${h.name}' is listed twice`);
+      names.add(h.name);
+    });
+    return {
       name,
       listen,
       parents,
       children,
-      updateIntervalS: this.number(c.update_interval_s, 'update_interval_s', { min: 0.01, fallback: 60 }),
-      muteChildIntervalS: this.number(c.mute_child_interval_s, 'mute_child_interval_s', { min: 0.01, fallback: 300 }),
-      reservePercent: this.number(c.reserve_percent, 'reserve_percent', { min: 0, max: 100, fallback: 10, zeroOk: true }),
-      maxHopCount: this.number(c.max_hop_count, 'max_hop_count', { min: 1, fallback: 10, integer: true }),
-      callTimeoutS: this.number(c.call_timeout_s, 'call_timeout_s', { min: 0.001, fallback: 60 }),
-      store: this.store(c.store),
-      capabilities: this.capabilities(c.capabilities),
-      hosts: this.hosts(c.hosts),
-      allowUnsigned: this.boolean(c.allow_unsigned, 'allow_unsigned', false),
-      maxBodyBytes: this.number(c.max_body_bytes, 'max_body_bytes', { min: 1, fallback: DEFAULT_MAX_BODY_BYTES, integer: true }),
-      logLevel: this.logLevel(c.log_level),
-      ...(c.flavors !== undefined ? { flavors: this.flavors(c.flavors) } : {}),
-      ...(c.scheduler_retries !== undefined
-        ? { schedulerRetries: this.number(c.scheduler_retries, 'scheduler_retries', { min: 0, fallback: 0, integer: true, zeroOk: true }) }
-        : {}),
-      ...(c.scheduler_retry_delay_s !== undefined
-        ? { schedulerRetryDelayS: this.number(c.scheduler_retry_delay_s, 'scheduler_retry_delay_s', { min: 0, fallback: 0, zeroOk: true }) }
-        : {}),
+      updateIntervalS: c.update_interval_s,
+      muteChildIntervalS: c.mute_child_interval_s,
+      reservePercent: c.reserve_percent,
+      maxHopCount: c.max_hop_count,
+      callTimeoutS: c.call_timeout_s,
+      store: c.store === ':memory:' ? ':memory:' : path.resolve(this.baseDir, c.store),
+      capabilities: c.capabilities as Capabilities,
+      hosts: c.hosts as HostSpec[],
+      allowUnsigned: c.allow_unsigned,
+      maxBodyBytes: c.max_body_bytes,
+      logLevel: c.log_level,
+      logFormat: c.log_format,
+      ...(c.flavors !== undefined ? { flavors: c.flavors as Flavor[] } : {}),
+      ...(c.scheduler_retries !== undefined ? { schedulerRetries: c.scheduler_retries } : {}),
+      ...(c.scheduler_retry_delay_s !== undefined ? { schedulerRetryDelayS: c.scheduler_retry_delay_s } : {}),
       ...(tls ? { tls } : {}),
       ...(this.file !== '<config>' ? { file: this.file } : {}),
     };
-    return config;
   }
 
   // A listener that knows any link secret refuses every unsigned sender, so secrets are all
@@ -230,29 +379,12 @@ class Checker {
     }
   }
 
-  private object(v: unknown, field: string | undefined): Json {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(field, `must be a JSON object, got ${kind(v)}`);
-    return v as Json;
-  }
-
-  private noUnknownKeys(o: Json, allowed: ReadonlySet<string>, field: string | undefined): void {
-    for (const k of Object.keys(o)) {
-      if (allowed.has(k)) continue;
-      const where = field ? `${field}.${k}` : k;
-      // Secrets in the file itself would end up in backups and version control.
-      if (k === 'secret') this.fail(where, 'secrets are never written in the config: use secret_env or secret_file');
-      this.fail(where, `unknown field (allowed: ${[...allowed].filter((a) => !a.startsWith('$')).join(', ')})`);
-    }
-  }
-
-  private cellName(v: unknown, field: string): string {
-    if (typeof v !== 'string' || v.length === 0) this.fail(field, `must be a non-empty string, got ${kind(v)}`);
+  private cellName(v: string, field: string): string {
     if (!isValidCellName(v)) this.fail(field, `'${v}' may not contain '!' or '@'`);
     return v;
   }
 
-  private url(v: unknown, field: string): string {
-    if (typeof v !== 'string' || v.length === 0) this.fail(field, `must be a URL string, got ${kind(v)}`);
+  private url(v: string, field: string): string {
     let u: URL;
     try {
       u = new URL(v);
@@ -267,30 +399,11 @@ class Checker {
     return v;
   }
 
-  private urlList(v: unknown, field: string, required: boolean): string[] {
-    if (v === undefined) {
-      if (required) this.fail(field, 'is required (a URL, or a list of URLs)');
-      return [];
-    }
-    if (typeof v === 'string') return [this.url(v, field)];
-    if (!Array.isArray(v)) this.fail(field, `must be a URL or a list of URLs, got ${kind(v)}`);
-    if (v.length === 0) this.fail(field, 'must hold at least one URL');
-    return v.map((u, i) => this.url(u, `${field}[${i}]`));
-  }
-
-  private neighbours(v: unknown, field: string): NeighbourSpec[] {
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) this.fail(field, `must be a list, got ${kind(v)}`);
-    return v.map((item, i) => this.neighbour(item, `${field}[${i}]`));
-  }
-
-  private neighbour(v: unknown, field: string): NeighbourSpec {
-    const n = this.object(v, field);
-    this.noUnknownKeys(n, NEIGHBOUR_KEYS, field);
+  private neighbour(n: NeighbourFile, field: string): NeighbourSpec {
     const name = this.cellName(n.name, `${field}.name`);
     if (n.url !== undefined && n.urls !== undefined) this.fail(field, "give 'url' or 'urls', not both");
     if (n.url === undefined && n.urls === undefined) this.fail(`${field}.url`, 'is required (or urls: a list, one per service instance)');
-    const urls = n.url !== undefined ? [this.url(n.url, `${field}.url`)] : this.urlList(n.urls, `${field}.urls`, true);
+    const urls = n.url !== undefined ? [this.url(n.url, `${field}.url`)] : (n.urls as string[]).map((u, i) => this.url(u, `${field}.urls[${i}]`));
     const families = new Set(urls.map(schemeFamily));
     if (families.size > 1) this.fail(`${field}.urls`, 'all URLs of one cell must use the same transport');
     const secret = this.secret(n, field);
@@ -298,18 +411,15 @@ class Checker {
     return { name, urls, ...(secret !== undefined ? { secret } : {}), ...(tls ? { tls } : {}) };
   }
 
-  private secret(n: Json, field: string): string | undefined {
+  private secret(n: NeighbourFile, field: string): string | undefined {
     if (n.secret_env !== undefined && n.secret_file !== undefined) this.fail(field, "give 'secret_env' or 'secret_file', not both");
     if (n.secret_env !== undefined) {
-      const f = `${field}.secret_env`;
-      if (typeof n.secret_env !== 'string' || n.secret_env === '') this.fail(f, `must be the name of an environment variable, got ${kind(n.secret_env)}`);
       const value = this.env[n.secret_env];
-      if (value === undefined || value === '') this.fail(f, `environment variable ${n.secret_env} is not set`);
+      if (value === undefined || value === '') this.fail(`${field}.secret_env`, `environment variable ${n.secret_env} is not set`);
       return value;
     }
     if (n.secret_file !== undefined) {
       const f = `${field}.secret_file`;
-      if (typeof n.secret_file !== 'string' || n.secret_file === '') this.fail(f, `must be a file path, got ${kind(n.secret_file)}`);
       const p = path.resolve(this.baseDir, n.secret_file);
       let value: string;
       try {
@@ -323,108 +433,14 @@ class Checker {
     return undefined;
   }
 
-  private tls(v: unknown, field: string): TlsFiles {
-    const t = this.object(v, field);
-    this.noUnknownKeys(t, new Set(['cert', 'key', 'ca']), field);
+  private tls(t: TlsFile, field: string): TlsFiles {
     const out: { cert?: string; key?: string; ca?: string } = {};
     for (const k of ['cert', 'key', 'ca'] as const) {
       const p = t[k];
-      if (p === undefined) continue;
-      if (typeof p !== 'string' || p === '') this.fail(`${field}.${k}`, `must be a PEM file path, got ${kind(p)}`);
-      out[k] = path.resolve(this.baseDir, p);
+      if (p !== undefined) out[k] = path.resolve(this.baseDir, p);
     }
     if ((out.cert === undefined) !== (out.key === undefined)) this.fail(field, 'needs both cert and key, or neither');
     return out;
-  }
-
-  private number(
-    v: unknown,
-    field: string,
-    o: { min: number; max?: number; fallback: number; integer?: boolean; zeroOk?: boolean },
-  ): number {
-    if (v === undefined) return o.fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(field, `must be a number, got ${kind(v)}`);
-    if (o.integer && !Number.isInteger(v)) this.fail(field, `must be a whole number, got ${v}`);
-    if (v < o.min || (v === 0 && !o.zeroOk)) this.fail(field, `must be ${o.zeroOk ? 'at least' : 'greater than'} ${o.zeroOk ? o.min : 0}, got ${v}`);
-    if (o.max !== undefined && v > o.max) this.fail(field, `must be at most ${o.max}, got ${v}`);
-    return v;
-  }
-
-  private boolean(v: unknown, field: string, fallback: boolean): boolean {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') this.fail(field, `must be true or false, got ${kind(v)}`);
-    return v;
-  }
-
-  private store(v: unknown): string {
-    if (v === undefined || v === ':memory:') return ':memory:';
-    if (typeof v !== 'string' || v === '') this.fail('store', `must be ':memory:' or a file path, got ${kind(v)}`);
-    return path.resolve(this.baseDir, v);
-  }
-
-  private capabilities(v: unknown): Capabilities {
-    if (v === undefined) return {};
-    const o = this.object(v, 'capabilities');
-    const out: Capabilities = {};
-    for (const [k, values] of Object.entries(o)) {
-      const field = `capabilities.${k}`;
-      if (!Array.isArray(values)) this.fail(field, `must be a list of strings, got ${kind(values)}`);
-      values.forEach((x, i) => {
-        if (typeof x !== 'string') this.fail(`${field}[${i}]`, `must be a string, got ${kind(x)}`);
-      });
-      out[k] = values as string[];
-    }
-    return out;
-  }
-
-  private hosts(v: unknown): HostSpec[] {
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) this.fail('hosts', `must be a list, got ${kind(v)}`);
-    const names = new Set<string>();
-    return v.map((item, i) => {
-      const field = `hosts[${i}]`;
-      const h = this.object(item, field);
-      if (typeof h.name !== 'string' || h.name === '') this.fail(`${field}.name`, `must be a non-empty string, got ${kind(h.name)}`);
-      if (names.has(h.name)) this.fail(`${field}.name`, `host '${h.name}' is listed twice`);
-      names.add(h.name);
-      for (const k of ['vcpus', 'memory_mb', 'local_gb'] as const) {
-        const x = h[k];
-        if (typeof x !== 'number' || !Number.isInteger(x) || x <= 0) this.fail(`${field}.${k}`, `must be a positive whole number, got ${kind(x)}`);
-      }
-      this.noUnknownKeys(h, HOST_KEYS, field);
-      if (h.hypervisor_type !== undefined && (typeof h.hypervisor_type !== 'string' || h.hypervisor_type === '')) {
-        this.fail(`${field}.hypervisor_type`, `must be a non-empty string, got ${kind(h.hypervisor_type)}`);
-      }
-      if (h.hypervisor_version !== undefined && !(typeof h.hypervisor_version === 'number' && Number.isInteger(h.hypervisor_version) && h.hypervisor_version >= 0)) {
-        this.fail(`${field}.hypervisor_version`, `must be a whole number such as 2011000, got ${kind(h.hypervisor_version)}`);
-      }
-      if (h.disabled !== undefined && typeof h.disabled !== 'boolean') this.fail(`${field}.disabled`, `must be true or false, got ${kind(h.disabled)}`);
-      return h as unknown as HostSpec;
-    });
-  }
-
-  private flavors(v: unknown): Flavor[] {
-    if (!Array.isArray(v)) this.fail('flavors', `must be a list, got ${kind(v)}`);
-    return v.map((item, i) => {
-      const field = `flavors[${i}]`;
-      const f = this.object(item, field);
-      for (const k of ['name', 'flavorid'] as const) {
-        if (typeof f[k] !== 'string' || f[k] === '') this.fail(`${field}.${k}`, `must be a non-empty string, got ${kind(f[k])}`);
-      }
-      for (const k of FLAVOR_NUMBERS) {
-        const x = f[k];
-        if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) this.fail(`${field}.${k}`, `must be a whole number >= 0, got ${kind(x)}`);
-      }
-      return f as unknown as Flavor;
-    });
-  }
-
-  private logLevel(v: unknown): LogLevel {
-    if (v === undefined) return 'info';
-    if (typeof v !== 'string' || !(LOG_LEVELS as readonly string[]).includes(v)) {
-      this.fail('log_level', `must be one of ${LOG_LEVELS.join(', ')}, got ${kind(v)}`);
-    }
-    return v as LogLevel;
   }
 }
 

@@ -10,10 +10,10 @@ import { createClient } from '@cellwire/client';
 import {
   MessageRunner,
   adminContext,
-  consoleLogger,
   defaultErrorRegistry,
   serve,
   transportFor,
+  type Interceptor,
   type Link,
   type Listener,
   type Logger,
@@ -25,14 +25,33 @@ import { createHttpTransport, type HttpLink } from '@cellwire/transport-http';
 import { createAmqpTransport, type AmqpTransport } from '@cellwire/transport-amqp';
 import { cellState, cellStateHandlers, novaCells, type Capabilities, type Capacities, type Instance } from '@cellwire/schema';
 import { createApiHandler, type InstanceSource } from './api.js';
-import { schemeFamily, type CellConfig, type NeighbourSpec } from './config.js';
+import { schemeFamily, type CellConfig, type NeighbourSpec, type TlsFiles } from './config.js';
 import { computeCapacities, createHandlers, openStore, registerComputeErrors, seedHosts, type Store } from './compute.js';
+import { createCellLogger, type LogFormat } from './log.js';
+import { CellMetrics } from './metrics.js';
+import { observeCalls } from './observe.js';
+import { RecentCalls } from './recent.js';
+import { SubtreeReader, type TreeCell, type TreeQuery } from './subtree.js';
+import { renderUiPage, uiContentSecurityPolicy, uiMethods } from './ui.js';
 
 export interface CellServiceOptions {
   /** The in-process network for `memory://` URLs; share one to run a tree in one process. */
   readonly network?: MemoryNetwork;
-  /** Where the service and its runner log (default: stderr, from the config's `log_level`). */
+  /**
+   * Where the service and its runner log. Default: JSON lines on stderr through pino (pretty
+   * when stderr is a terminal, see `logFormat`), from the config's `log_level`, each line with
+   * the cell and, inside a call, its request id, trace id and method.
+   */
   readonly logger?: Logger;
+  /** The default logger's form: `json`, `pretty` (pino-pretty), or `auto` (pretty on a TTY; the default). */
+  readonly logFormat?: LogFormat;
+  /** How many recent calls `GET /v1/recent` and the page keep (default 200). */
+  readonly recentCalls?: number;
+  /**
+   * More runner interceptors (auth, tracing), run inside the service's own, which counts,
+   * logs and keeps every call (metrics, logs, `GET /v1/recent`) as its caller sees it.
+   */
+  readonly interceptors?: readonly Interceptor[];
   /** Transports to use instead of the built-in ones for their schemes (tests, custom networks). */
   readonly transports?: readonly Transport[];
   /** Wraps each link to a neighbour, e.g. to trace every message (the demo does). */
@@ -85,6 +104,8 @@ export interface LinkHealth {
   readonly state: string;
   readonly sent: number;
   readonly failed: number;
+  /** Sends not settled yet (a call's send settles when the neighbour answered on the exchange). */
+  readonly in_flight: number;
   /** HTTP: fanouts that reached only some service instances. */
   readonly partial?: number;
   /** The most recent send error, and when it happened (it stays after the link recovers). */
@@ -92,6 +113,8 @@ export interface LinkHealth {
   readonly last_error_at?: string;
   /** When the neighbour last reported its capabilities or capacities. */
   readonly last_seen: string | null;
+  /** Children only: silent for longer than `mute_child_interval_s`. */
+  readonly mute?: boolean;
 }
 
 /** The body of `GET /v1/health`. */
@@ -121,6 +144,12 @@ export interface CellService {
   announce(): Promise<void>;
   state(): CellStateView;
   health(): CellHealth;
+  /** The tree below this cell, as `GET /v1/tree` answers (children reached over HTTP asked in turn). */
+  tree(query?: TreeQuery): Promise<TreeCell>;
+  /** This cell's metrics (`GET /metrics`). */
+  readonly metrics: CellMetrics;
+  /** The last calls made or run here (`GET /v1/recent`). */
+  readonly recent: RecentCalls;
   /** Stops the timer, listeners, links, transports and the store. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -135,7 +164,11 @@ export interface CellService {
  * process.once('SIGTERM', () => void cell.close());
  */
 export async function startCellService(config: CellConfig, options: CellServiceOptions = {}): Promise<CellService> {
-  const logger = options.logger ?? consoleLogger(config.name, config.logLevel);
+  const logger = options.logger ?? createCellLogger({ cell: config.name, level: config.logLevel, format: options.logFormat ?? config.logFormat });
+  // Every call made here and every handler run here is counted, kept among the recent calls
+  // and logged (with its ids on every line logged while it runs).
+  const metrics = new CellMetrics(config.name);
+  const recent = new RecentCalls(options.recentCalls ?? 200);
   const started = Date.now();
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
@@ -183,6 +216,7 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       // The handlers' errors (InstanceInvalidState, NoValidHost, ...) cross cells as themselves.
       errors: registerComputeErrors(defaultErrorRegistry()),
       logger,
+      interceptors: [observeCalls({ metrics, recent, logger }), ...(options.interceptors ?? [])],
     });
 
     const transports = buildTransports(config, options, logger);
@@ -252,7 +286,24 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       ...(transports.some(isAmqp) ? { brokers: transports.filter(isAmqp).flatMap((t) => t.status()) } : {}),
       runner: { ...runner.stats, pending: runner.pendingCount() },
     });
-    const api = createApiHandler({ runner, instances: instanceSource(store), state, health, maxBodyBytes: config.maxBodyBytes, logger });
+    metrics.watch(health);
+    const childTls = new Map<string, TlsFiles>(config.children.flatMap((c) => (c.tls ? [[c.name, c.tls] as const] : [])));
+    const subtree = new SubtreeReader({ state, health, childTls });
+    cleanups.push(() => subtree.close());
+    const tree = (query?: TreeQuery) => subtree.read(query);
+    const methods = uiMethods(config.name, runner.services().flatMap((s) => Object.values(s.methods)));
+    const api = createApiHandler({
+      runner,
+      instances: instanceSource(store),
+      state,
+      health,
+      tree,
+      recent: (limit) => recent.list(limit),
+      metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+      ui: (nonce) => ({ html: renderUiPage({ cell: config.name, methods, nonce }), csp: uiContentSecurityPolicy(nonce) }),
+      maxBodyBytes: config.maxBodyBytes,
+      logger,
+    });
 
     for (const url of config.listen) {
       const family = schemeFamily(url);
@@ -313,6 +364,9 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       announce,
       state,
       health,
+      tree,
+      metrics,
+      recent,
       close: () => (closing ??= closeAll()),
       [Symbol.asyncDispose]: () => (closing ??= closeAll()),
     };
@@ -332,7 +386,9 @@ function buildTransports(config: CellConfig, options: CellServiceOptions, logger
   const have = (scheme: string) => given.some((t) => t.schemes.includes(scheme));
   const out = [...given];
   if (families.has('memory') && !have('memory')) out.push((options.network ?? new MemoryNetwork()).transport());
-  if (families.has('http') && !have('http')) out.push(createHttpTransport({ maxBodyBytes: config.maxBodyBytes }));
+  if (families.has('http') && !have('http')) {
+    out.push(createHttpTransport({ maxBodyBytes: config.maxBodyBytes, log: (level, message) => logger[level](`http: ${message}`) }));
+  }
   if (families.has('amqp') && !have('amqp')) {
     out.push(
       createAmqpTransport({
@@ -375,18 +431,19 @@ function isAmqp(t: Transport): t is AmqpTransport {
   return typeof (t as Partial<AmqpTransport>).status === 'function' && t.schemes.includes('amqp');
 }
 
-/** Counts a link's sends and remembers how the last one went, for `GET /v1/health`. */
+/** Counts a link's sends and remembers how the last one went, for `GET /v1/health` and `/metrics`. */
 interface WatchedLink extends Link {
-  readonly watch: { sent: number; failed: number; last: 'idle' | 'ok' | 'failing'; lastFailure: number; lastError?: string };
+  readonly watch: { sent: number; failed: number; inFlight: number; last: 'idle' | 'ok' | 'failing'; lastFailure: number; lastError?: string };
 }
 
 function watchLink(link: Link): WatchedLink {
   // The outcome of the last send, kept as such: two sends in one millisecond must not tie.
-  const watch: WatchedLink['watch'] = { sent: 0, failed: 0, last: 'idle', lastFailure: 0 };
+  const watch: WatchedLink['watch'] = { sent: 0, failed: 0, inFlight: 0, last: 'idle', lastFailure: 0 };
   return {
     cell: link.cell,
     watch,
     send: async (data, options) => {
+      watch.inFlight++;
       try {
         const reply = await link.send(data, options);
         watch.sent++;
@@ -398,6 +455,8 @@ function watchLink(link: Link): WatchedLink {
         watch.lastFailure = Date.now();
         watch.lastError = (e as Error).message;
         throw e;
+      } finally {
+        watch.inFlight--;
       }
     },
     close: () => link.close(),
@@ -428,9 +487,11 @@ function linkHealth(name: string, side: Side, link: Link, watched: WatchedLink, 
     state,
     sent: w.sent,
     failed: w.failed,
+    in_flight: w.inFlight,
     ...(partial ? { partial } : {}),
     ...(w.lastError !== undefined ? { last_error: w.lastError, last_error_at: new Date(w.lastFailure).toISOString() } : {}),
     last_seen: n && n.lastSeen > 0 ? new Date(n.lastSeen).toISOString() : null,
+    ...(side === 'child' && n ? { mute: runner.state.isMute(n) } : {}),
   };
 }
 

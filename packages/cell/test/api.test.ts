@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageRunner, InvalidArgument, serve, silentLogger } from '@cellwire/core';
 import { MemoryNetwork } from '@cellwire/transport-memory';
@@ -21,6 +22,15 @@ const net = new MemoryNetwork();
 const transport = net.transport();
 const seenCtxt: unknown[] = [];
 let boom = false;
+/** What the API logs, by level: a hostile client must not be able to fill it with stacks. */
+const apiLines: [string, string][] = [];
+const apiLog = {
+  ...silentLogger,
+  debug: (m: string) => void apiLines.push(['debug', m]),
+  info: (m: string) => void apiLines.push(['info', m]),
+  warn: (m: string) => void apiLines.push(['warn', m]),
+  error: (m: string) => void apiLines.push(['error', m]),
+};
 
 const top = new MessageRunner({
   name: 'top',
@@ -81,7 +91,7 @@ beforeAll(async () => {
       return { ok: true };
     },
     maxBodyBytes: 2048,
-    logger: silentLogger,
+    logger: apiLog,
   });
   server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -245,5 +255,27 @@ describe('GET routes', () => {
     expect(res.status).toBe(500);
     expect(((await res.json()) as any).error).toEqual({ code: 'internal', message: 'internal error: health exploded' });
     expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+  });
+});
+
+describe('a client hanging up mid-body', () => {
+  it('logs one debug line, no error and no stack, and the API keeps serving', async () => {
+    apiLines.length = 0;
+    const { port } = new URL(base);
+    await new Promise<void>((resolve) => {
+      const sock = netConnect(Number(port), '127.0.0.1', () => {
+        sock.write('POST /v1/call/service_get_all HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"args":');
+        setTimeout(() => {
+          sock.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(apiLines.filter(([level]) => level !== 'debug')).toEqual([]);
+    expect(apiLines.filter(([, m]) => m.includes('client went away'))).toHaveLength(1);
+    expect(apiLines.some(([, m]) => m.includes('    at '))).toBe(false);
+    const { status } = await post('/v1/call/service_get_all', { args: {} });
+    expect(status).toBe(200);
   });
 });

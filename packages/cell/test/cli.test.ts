@@ -2,7 +2,7 @@
  * The `cellwire` command line, run in-process through runCli: usage errors, config errors,
  * and serve / call / tree against real cell services on HTTP.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,12 +40,43 @@ function freePort(): Promise<number> {
 }
 
 describe('usage', () => {
-  it('prints the usage for help and --help', async () => {
-    for (const args of [['help'], ['--help'], ['call', '--help']]) {
+  it('prints the usage for help, --help and -h', async () => {
+    for (const args of [['help'], ['--help'], ['-h']]) {
       const r = await cli(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Usage: cellwire <command>');
+      expect(r.stderr).toBe('');
     }
+  });
+
+  it.each([
+    ['serve', 'Usage: cellwire serve --config FILE', '--config FILE'],
+    ['call', 'Usage: cellwire call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON]', '--timeout S'],
+    ['tree', 'Usage: cellwire tree URL', '-h, --help'],
+    ['demo', 'Usage: cellwire demo', '-h, --help'],
+  ])('prints the usage of %s for --help and -h, whatever else is on the line', async (command, synopsis, option) => {
+    for (const args of [[command, '--help'], [command, '-h'], [command, 'x', '--nope', '--help']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout.startsWith(`${synopsis}\n`)).toBe(true);
+      expect(r.stdout).toContain(option);
+      expect(r.stdout).toContain('Exit status: 0 done, 1 failed');
+    }
+  });
+
+  it('prints the version for --version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`cellwire ${version}\n`);
+    expect((await cli(['--version', 'extra'])).code).toBe(2);
+  });
+
+  it("shows the command's own usage after a usage error in it", async () => {
+    const r = await cli(['call', 'http://127.0.0.1:1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: cellwire call URL METHOD');
+    expect(r.stderr).not.toContain('Usage: cellwire <command>');
   });
 
   it.each([
@@ -54,6 +85,11 @@ describe('usage', () => {
     [['serve'], 'serve needs --config FILE'],
     [['serve', '--config'], '--config needs a value'],
     [['serve', '--conf', 'x.json'], 'unknown option --conf'],
+    [['serve', '-c', 'x.json'], 'unknown option -c'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--args'], '--args needs a value'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--timeout', '-5'], "--timeout needs a value (write --timeout=VALUE for one that starts with '-')"],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--timeout=-5'], '--timeout must be a number of seconds > 0'],
+    [['tree', 'http://127.0.0.1:1', '--args', '{}'], 'unknown option --args'],
     [['call', 'http://127.0.0.1:1'], 'expected URL METHOD'],
     [['call', 'http://127.0.0.1:1', 'service_get_all', '--args', '{nope'], '--args is not JSON'],
     [['call', 'http://127.0.0.1:1', 'service_get_all', '--args', '[1]'], '--args must be a JSON object'],
