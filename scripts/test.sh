@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): works on a fresh clone. Installs dependencies when
-# missing, makes sure RabbitMQ answers, checks generated files are fresh, builds, and runs
-# every package's tests through nx; ends with the line CI reads: "N passed, N failed".
+# missing, makes sure RabbitMQ answers and Chromium is installed (the browser test), checks
+# generated files are fresh and the Nova schema compatible with its release, builds, checks
+# the packages as published, runs every package's tests through nx and the downstream
+# example; ends with the line CI reads: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,7 @@ if [ ! -x node_modules/.bin/nx ] || [ ! -d node_modules/better-sqlite3/build ]; 
 fi
 
 bash scripts/ensure-rabbitmq.sh
+bash scripts/ensure-chromium.sh
 
 echo "==> checking generated files"
 npm run -s generate -- --check
