@@ -97,7 +97,8 @@ describe('structured logs', () => {
       await t.cells[0]?.runner.invoke('ask_children_for_capacities', adminContext({ request_id: 'req-log-3' }), {});
       // Logged by core's runner, which knows nothing of request ids: the cell's logger adds them.
       const warn = t.top.lines.find((l) => l.level === 'warn' && /^cast announce_capacities to top!kid failed/.test(l.msg));
-      expect(warn).toMatchObject({ cell: 'top', request_id: 'req-log-3', method: 'ask_children_for_capacities', code: 'unavailable' });
+      // The line is about the cast it failed to send (its own method), tied to the call by request_id.
+      expect(warn).toMatchObject({ cell: 'top', request_id: 'req-log-3', method: 'announce_capacities', code: 'unavailable' });
       expect(warn?.trace_id).toMatch(/^[0-9a-f]{32}$/);
     } finally {
       await t.close();

@@ -18,3 +18,12 @@ export function newTraceparent(): string {
   traceOffset += TRACE_BYTES;
   return `00-${b.slice(0, 32)}-${b.slice(32, 48)}-01`;
 }
+
+// version-traceid-spanid-flags; later versions may append fields after the flags.
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}(?:-|$)/;
+
+/** The 32-hex trace id of a W3C traceparent, or undefined when absent or malformed. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  if (traceparent === undefined) return undefined;
+  return TRACEPARENT.exec(traceparent)?.[1];
+}
