@@ -29,8 +29,8 @@ export interface TestServiceClient {
   /**
    * Runs in one named cell; answers `<text>@<routing path>` (or fails as asked).
    */
-  echo(ctxt: RequestContext, args: ArgsOf<M['echo']> & { call?: true; }, options?: CallOptions): Promise<Response<ResultOf<M['echo']>>>;
-  echo(ctxt: RequestContext, args: ArgsOf<M['echo']> & { call: false; }, options?: CallOptions): Promise<void>;
+  echo(ctxt: RequestContext, args: ArgsOf<M['echo']> & { call?: true }, options?: CallOptions): Promise<Response<ResultOf<M['echo']>>>;
+  echo(ctxt: RequestContext, args: ArgsOf<M['echo']> & { call: false }, options?: CallOptions): Promise<void>;
   echo(ctxt: RequestContext, args: ArgsOf<M['echo']>, options?: CallOptions): Promise<Response<ResultOf<M['echo']>> | void>;
 
   /**

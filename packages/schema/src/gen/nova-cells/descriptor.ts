@@ -289,8 +289,8 @@ export interface NovaCellsClient {
    * uuid) is loaded there and `compute_api.<method>` is called. A missing instance is also
    * destroyed at the top. Returns the method's result when `call` is true.
    */
-  runComputeApiMethod(ctxt: RequestContext, args: ArgsOf<M['run_compute_api_method']> & { call: true; }, options?: CallOptions): Promise<Response<ResultOf<M['run_compute_api_method']>>>;
-  runComputeApiMethod(ctxt: RequestContext, args: ArgsOf<M['run_compute_api_method']> & { call?: false; }, options?: CallOptions): Promise<void>;
+  runComputeApiMethod(ctxt: RequestContext, args: ArgsOf<M['run_compute_api_method']> & { call: true }, options?: CallOptions): Promise<Response<ResultOf<M['run_compute_api_method']>>>;
+  runComputeApiMethod(ctxt: RequestContext, args: ArgsOf<M['run_compute_api_method']> & { call?: false }, options?: CallOptions): Promise<void>;
   runComputeApiMethod(ctxt: RequestContext, args: ArgsOf<M['run_compute_api_method']>, options?: CallOptions): Promise<Response<ResultOf<M['run_compute_api_method']>> | void>;
 
   /**
@@ -361,8 +361,8 @@ export interface NovaCellsClient {
    * Forward an RPC message to a host's manager in a cell, after checking that the host's
    * compute service exists: a call (with `timeout`) whose result comes back, or a cast.
    */
-  proxyRpcToManager(ctxt: RequestContext, args: ArgsOf<M['proxy_rpc_to_manager']> & { call: true; }, options?: CallOptions): Promise<Response<ResultOf<M['proxy_rpc_to_manager']>>>;
-  proxyRpcToManager(ctxt: RequestContext, args: ArgsOf<M['proxy_rpc_to_manager']> & { call?: false; }, options?: CallOptions): Promise<void>;
+  proxyRpcToManager(ctxt: RequestContext, args: ArgsOf<M['proxy_rpc_to_manager']> & { call: true }, options?: CallOptions): Promise<Response<ResultOf<M['proxy_rpc_to_manager']>>>;
+  proxyRpcToManager(ctxt: RequestContext, args: ArgsOf<M['proxy_rpc_to_manager']> & { call?: false }, options?: CallOptions): Promise<void>;
   proxyRpcToManager(ctxt: RequestContext, args: ArgsOf<M['proxy_rpc_to_manager']>, options?: CallOptions): Promise<Response<ResultOf<M['proxy_rpc_to_manager']>> | void>;
 
   /**
@@ -448,8 +448,8 @@ export interface NovaCellsClient {
   /**
    * Stop an instance in its cell. A cast unless `do_cast` is false.
    */
-  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast: false; }, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | undefined>;
-  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast?: true; }, options?: CallOptions): Promise<void>;
+  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast: false }, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | undefined>;
+  stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']> & { do_cast?: true }, options?: CallOptions): Promise<void>;
   stopInstance(ctxt: RequestContext, args: ArgsOf<M['stop_instance']>, options?: CallOptions): Promise<Response<ResultOf<M['stop_instance']>> | undefined | void>;
 
   /**
