@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const pkgs = ['schema', 'core', 'client', 'transport-memory', 'transport-http', 'transport-amqp', 'cell'];
+const pkgs = ['schema', 'core', 'client', 'transport-memory', 'transport-http', 'transport-amqp', 'otel', 'cell'];
 
 export const alias = Object.fromEntries(pkgs.map((p) => [`@cellwire/${p}`, `${root}packages/${p}/src/index.ts`]));
 

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for f in packages/{core,client,schema,transport-memory,transport-http,transport-amqp,cell}/dist/index.js tools/codegen/dist/index.js; do
+for f in packages/{core,client,schema,transport-memory,transport-http,transport-amqp,otel,cell}/dist/index.js tools/codegen/dist/index.js; do
   [ -f "$f" ] || missing+=("$f")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

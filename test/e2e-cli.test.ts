@@ -26,7 +26,14 @@ const API = `api-cell${suffix}`;
 const CHILD = `child-cell1${suffix}`;
 const GRANDCHILD = `grandchild-cell1${suffix}`;
 const GRANDCHILD_PATH = `${API}!${CHILD}!${GRANDCHILD}`;
-const env = { ...process.env, CELLWIRE_E2E_LINK_SECRET: randomBytes(24).toString('hex') };
+// The cell API is closed without a token: the cells read theirs, the CLI and fetch send it.
+const API_TOKEN = randomBytes(24).toString('hex');
+const env = {
+  ...process.env,
+  CELLWIRE_E2E_LINK_SECRET: randomBytes(24).toString('hex'),
+  CELLWIRE_E2E_API_TOKEN: API_TOKEN,
+  CELLWIRE_API_TOKEN: API_TOKEN,
+};
 
 interface Served {
   readonly name: string;
@@ -89,7 +96,7 @@ async function call(method: string, args: object): Promise<any> {
 }
 
 async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
   return { status: res.status, body: await res.json() };
 }
 

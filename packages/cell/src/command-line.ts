@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CellwireError, codeForHttpStatus } from '@cellwire/core';
+import { CellwireError, codeForHttpStatus, type Interceptor } from '@cellwire/core';
 import { version as VERSION } from '../package.json';
-import type { CellStateView } from './service.js';
-import { renderTree, treeFromState } from './tree-view.js';
+import type { CellConfig } from './config.js';
+import type { TreeCell } from './subtree.js';
+import { renderTree, treeFromCell } from './tree-view.js';
 
 /** Where the command line writes and what it reads; tests pass their own. */
 export interface CliIo {
@@ -27,10 +28,10 @@ export const USAGE = `Usage: cellwire <command> [options]
 
 Commands:
   serve --config FILE              run one cell from its JSON config file
-  call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON]
+  call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON] [--token TOKEN]
                                    run METHOD (wire name, e.g. service_get_all) from the cell
                                    whose HTTP API is at URL; prints the JSON result
-  tree URL                         draw the tree of cells below the cell at URL, with capacities
+  tree URL [--token TOKEN]         draw the tree of cells below the cell at URL, with capacities
   demo                             start the 8-cell reference tree in this process and tour it
   help                             show this text
 
@@ -38,10 +39,17 @@ Options:
   -h, --help                       show this text, or one command's (cellwire call --help)
   --version                        show the version
 
+The API token of call and tree: --token TOKEN, --token @FILE, or the environment
+variable CELLWIRE_API_TOKEN (which keeps it out of the process list).
+
 ${EXIT_STATUS}
 `;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+const TOKEN_HELP = "the cell API's bearer token, or @FILE (default: $CELLWIRE_API_TOKEN)";
+/** Where `call` and `tree` find the API token when --token is not given. */
+export const TOKEN_ENV = 'CELLWIRE_API_TOKEN';
 
 interface Parsed {
   readonly positionals: string[];
@@ -67,7 +75,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (p, io) => serve(p, io),
   },
   call: {
-    synopsis: 'call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON]',
+    synopsis: 'call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON] [--token TOKEN]',
     about:
       'Runs METHOD (its wire name, e.g. service_get_all) from the cell whose HTTP API is at URL\n' +
       'and prints the JSON result. Exits 1 when the answer is an HTTP error or holds a failure\n' +
@@ -76,15 +84,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       args: ['JSON', 'the arguments: a JSON object, or @FILE to read one from a file'],
       timeout: ['S', 'deadline of the whole call, in seconds'],
       ctxt: ['JSON', 'the request context: a JSON object or @FILE (default: an admin context)'],
+      token: ['TOKEN', `${TOKEN_HELP}`],
     },
     run: (p, io) => call(p, io),
   },
   tree: {
-    synopsis: 'tree URL',
+    synopsis: 'tree URL [--token TOKEN]',
     about:
       'Draws the tree of cells below the cell whose HTTP API is at URL, with each cell\'s free\n' +
-      'capacities. A child reached over HTTP is asked for its own state in turn.',
-    options: {},
+      'capacities. The cell asks each child reached over HTTP for its own tree in turn.',
+    options: { token: ['TOKEN', `${TOKEN_HELP}`] },
     run: (p, io) => tree(p, io),
   },
   demo: {
@@ -213,7 +222,16 @@ async function serve(p: Parsed, io: CliIo): Promise<number> {
   const { loadConfig } = await import('./config.js');
   const { startCellService } = await import('./service.js');
   const config = loadConfig(file, { env: io.env });
-  const cell = await startCellService(config);
+  // OpenTelemetry only when asked for (OTEL_EXPORTER_OTLP_ENDPOINT): else no SDK is loaded.
+  const telemetry = await startServeTelemetry(io.env, config);
+  if (telemetry) io.stderr(`cellwire: sending traces to ${telemetry.url}\n`);
+  let cell: Awaited<ReturnType<typeof startCellService>>;
+  try {
+    cell = await startCellService(config, telemetry ? { tracing: telemetry.interceptor } : {});
+  } catch (e) {
+    await telemetry?.shutdown();
+    throw e;
+  }
   const where = cell.url ? `HTTP API at ${cell.url}` : 'no HTTP API';
   io.stdout(`cellwire: cell ${cell.name} ready, ${where}; listening on ${cell.urls.join(', ')}\n`);
   let stop = () => {};
@@ -228,7 +246,71 @@ async function serve(p: Parsed, io: CliIo): Promise<number> {
   process.off('SIGTERM', stop);
   io.stderr(`cellwire: cell ${cell.name} stopping\n`);
   await cell.close();
+  // Sends the spans still buffered.
+  await telemetry?.shutdown();
   return 0;
+}
+
+/**
+ * Where `cellwire serve` sends its traces (OTLP over HTTP), from the environment:
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else OTEL_EXPORTER_OTLP_ENDPOINT plus
+ * `/v1/traces`. Undefined, and no OpenTelemetry SDK is started, when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is not set or OTEL_SDK_DISABLED is true.
+ */
+export function otlpTracesUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!base || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** OpenTelemetry as `cellwire serve` runs it. */
+export interface ServeTelemetry {
+  /** Where the spans go. */
+  readonly url: string;
+  /** The tracing interceptor of @cellwire/otel, for the cell's runner. */
+  readonly interceptor: Interceptor;
+  /** Sends the spans still buffered, stops the SDK and unregisters it. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK, exporting spans over OTLP/HTTP to `otlpTracesUrl(env)`,
+ * and makes the tracing interceptor; undefined (nothing started, nothing loaded) when that
+ * is undefined. The service name is OTEL_SERVICE_NAME, else the cell's name.
+ */
+export async function startServeTelemetry(
+  env: Readonly<Record<string, string | undefined>>,
+  config: Pick<CellConfig, 'name' | 'parents' | 'children'>,
+): Promise<ServeTelemetry | undefined> {
+  const url = otlpTracesUrl(env);
+  if (url === undefined) return undefined;
+  const [api, { NodeSDK }, { OTLPTraceExporter }, { tracing }] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@cellwire/otel'),
+  ]);
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || config.name,
+    traceExporter: new OTLPTraceExporter({ url }),
+    // Traces only: the cell serves its metrics on /metrics and logs through pino.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  // The link's URL scheme of each neighbour, for the send spans' `cellwire.transport`.
+  const schemes = new Map([...config.parents, ...config.children].map((n) => [n.name, (n.urls[0] ?? '').replace(/:.*$/s, '').toLowerCase()]));
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    interceptor: tracing({ transportOf: (send) => schemes.get(send.neighbour) || undefined }),
+    shutdown: () =>
+      (stopped ??= sdk.shutdown().finally(() => {
+        api.trace.disable();
+        api.context.disable();
+        api.propagation.disable();
+      })),
+  };
 }
 
 function jsonFlag(p: Parsed, name: string): Record<string, unknown> | undefined {
@@ -252,10 +334,11 @@ async function call(p: Parsed, io: CliIo): Promise<number> {
   const timeout = p.flags.get('timeout');
   const timeoutS = timeout === undefined ? undefined : Number(timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError('--timeout must be a number of seconds > 0', 'call');
+  const token = tokenOf(p, io, 'call');
   const body = JSON.stringify({ ...(ctxt ? { ctxt } : {}), args: args ?? {}, ...(timeoutS !== undefined ? { timeout_s: timeoutS } : {}) });
-  const { status, json } = await request(`${baseOf(url, 'call')}/v1/call/${encodeURIComponent(method)}`, { method: 'POST', body });
+  const { status, json } = await request(`${baseOf(url, 'call')}/v1/call/${encodeURIComponent(method)}`, { method: 'POST', body, token });
   if (status >= 400) {
-    io.stderr(`cellwire: ${errorMessage(json, status)}\n`);
+    io.stderr(`cellwire: ${errorMessage(json, status, token)}\n`);
     return 1;
   }
   io.stdout(`${JSON.stringify(json, null, 2)}\n`);
@@ -266,22 +349,32 @@ async function call(p: Parsed, io: CliIo): Promise<number> {
 
 async function tree(p: Parsed, io: CliIo): Promise<number> {
   const [url] = positionals(p, ['URL'], 'tree') as [string];
-  const { status, json } = await request(`${baseOf(url, 'tree')}/v1/state`, { method: 'GET' });
+  const token = tokenOf(p, io, 'tree');
+  // One request: the cell asks its HTTP children in turn (with their link secret), so the
+  // token goes to this cell only.
+  const { status, json } = await request(`${baseOf(url, 'tree')}/v1/tree?timeout_ms=10000`, { method: 'GET', token }, 15_000);
   if (status >= 400) {
-    io.stderr(`cellwire: ${errorMessage(json, status)}\n`);
+    io.stderr(`cellwire: ${errorMessage(json, status, token)}\n`);
     return 1;
   }
-  const fetchState = async (child: string) => {
-    try {
-      const r = await request(`${baseOf(child, 'tree')}/v1/state`, { method: 'GET' }, 5000);
-      return r.status === 200 ? (r.json as CellStateView) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const root = await treeFromState(json as CellStateView, fetchState);
-  io.stdout(`${renderTree(root).join('\n')}\n`);
+  io.stdout(`${renderTree(treeFromCell(json as TreeCell)).join('\n')}\n`);
   return 0;
+}
+
+/** The API token: --token (a value or @FILE), else $CELLWIRE_API_TOKEN, else none. */
+function tokenOf(p: Parsed, io: CliIo, command: string): string | undefined {
+  const given = p.flags.get('token');
+  let token = given ?? io.env[TOKEN_ENV];
+  if (given?.startsWith('@')) {
+    try {
+      token = readFileSync(given.slice(1), 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`--token ${given}: cannot read the file: ${(e as Error).message}`, command);
+    }
+  }
+  if (token === undefined || token === '') return undefined;
+  if (!/^[!-~]+$/.test(token)) throw new UsageError(`the API token (${given === undefined ? TOKEN_ENV : '--token'}) must be printable ASCII without spaces`, command);
+  return token;
 }
 
 function baseOf(url: string, command: string): string {
@@ -293,12 +386,16 @@ function baseOf(url: string, command: string): string {
   return url.replace(/\/+$/, '');
 }
 
-async function request(url: string, init: { method: string; body?: string }, timeoutMs?: number): Promise<{ status: number; json: unknown }> {
+async function request(url: string, init: { method: string; body?: string; token?: string | undefined }, timeoutMs?: number): Promise<{ status: number; json: unknown }> {
   let res: globalThis.Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
   try {
     res = await fetch(url, {
       method: init.method,
-      ...(init.body !== undefined ? { body: init.body, headers: { 'content-type': 'application/json' } } : {}),
+      headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
       ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
     });
   } catch (e) {
@@ -314,9 +411,11 @@ async function request(url: string, init: { method: string; body?: string }, tim
   }
 }
 
-function errorMessage(json: unknown, status: number): string {
+function errorMessage(json: unknown, status: number, token?: string): string {
   const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
-  return e?.message ? `${e.message} (HTTP ${status}${e.code ? `, ${e.code}` : ''})` : `HTTP ${status}`;
+  const text = e?.message ? `${e.message} (HTTP ${status}${e.code ? `, ${e.code}` : ''})` : `HTTP ${status}`;
+  if (status === 401 && token === undefined) return `${text}; give --token TOKEN or set ${TOKEN_ENV}`;
+  return text;
 }
 
 function isFailure(r: unknown): r is { cell_name: string; failure: true; value?: { message?: string } } {

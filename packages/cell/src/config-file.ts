@@ -318,6 +318,61 @@ export interface CellConfigFile {
    * @default "auto"
    */
   log_format?: 'auto' | 'json' | 'pretty';
-  /** Certificate and key (PEM files) of an `https` listen URL. */
+  /** Certificate and key (PEM files) of an `https` listen URL (and of an `https` `api_listen`). */
   tls?: TlsFile;
+  /**
+   * Where the HTTP API listens, apart from the cell-link listeners: an `http://HOST:PORT` or
+   * `https://HOST:PORT` URL (port 0 picks a free port), e.g. `http://127.0.0.1:7081`. When
+   * set, the API is no longer served on the first `http(s)` URL of `listen`. Absent: the API
+   * is served there, as before, with a warning at start when that address is not loopback.
+   */
+  api_listen?: ConfigUrl;
+  /**
+   * Name of an environment variable holding the API's bearer token. Read at start; an unset
+   * variable is an error. Callers send `Authorization: Bearer <token>`; the token grants
+   * admin. Tokens are never written in the config itself.
+   *
+   * @minLength 1
+   */
+  api_token_env?: string;
+  /**
+   * A file holding the API's bearer token, relative to the config file (trailing whitespace
+   * dropped).
+   *
+   * @minLength 1
+   */
+  api_token_file?: string;
+  /**
+   * Let callers without a token use the API, as non-admins (`is_admin: false`, `roles: []`
+   * forced). Without a token and without this, every API request but `GET /v1/health` is
+   * refused with 401.
+   *
+   * @default false
+   */
+  api_anonymous?: boolean;
+  /**
+   * Names the API accepts in the `Host` header besides the address a request came in on
+   * (`cells.example.net`: any port; `cells.example.net:7081`: that port only), e.g. the name
+   * a reverse proxy or a load balancer is reached by. Any other name is refused (421), which
+   * stops DNS rebinding.
+   *
+   * @default []
+   */
+  api_hosts?: ApiHost[];
+  /**
+   * Drop `ctxt.auth_token` from calls made through the API: the token of a caller then never
+   * travels to other cells (it goes in clear in every envelope otherwise).
+   *
+   * @default false
+   */
+  strip_auth_token?: boolean;
 }
+
+/**
+ * A host name or address, optionally with a port: `cells.example.net`,
+ * `cells.example.net:7081`, `10.0.0.5:7081`, `[fd00::5]:7081`.
+ *
+ * @minLength 1
+ * @pattern ^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$
+ */
+export type ApiHost = string;

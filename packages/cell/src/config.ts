@@ -69,6 +69,16 @@ export interface CellConfig {
   readonly logFormat: 'auto' | 'json' | 'pretty';
   /** Certificate and key of an https listener. */
   readonly tls?: TlsFiles;
+  /** Where the HTTP API listens apart from the cell links; absent: on the first http(s) `listen` URL. */
+  readonly apiListen?: string;
+  /** The API's bearer token, read from `api_token_env` / `api_token_file` at load time. */
+  readonly apiToken?: string;
+  /** Callers without a token may use the API, as non-admins. */
+  readonly apiAnonymous: boolean;
+  /** Names the API accepts in the Host header besides the address a request came in on. */
+  readonly apiHosts: readonly string[];
+  /** Drop `ctxt.auth_token` from calls made through the API. */
+  readonly stripAuthToken: boolean;
   /** The file this config came from, when it came from one. */
   readonly file?: string;
 }
@@ -91,6 +101,9 @@ export interface LoadConfigOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The shortest API token a config may give. */
+export const MIN_API_TOKEN_LENGTH = 16;
 
 /**
  * Reads and checks a cell config file.
@@ -162,6 +175,9 @@ type Filled = CellConfigFile &
       | 'max_body_bytes'
       | 'log_level'
       | 'log_format'
+      | 'api_anonymous'
+      | 'api_hosts'
+      | 'strip_auth_token'
     >
   >;
 
@@ -236,6 +252,9 @@ function explain(errors: readonly SchemaError[]): { field: string | undefined; p
       return { field, problem: `must be less than ${String(e.params.limit)}, ${got}` };
     case 'minLength':
       return { field, problem: e.params.limit === 1 ? `must be ${expected(node)}, ${got}` : `must be at least ${String(e.params.limit)} characters long, ${got}` };
+    case 'pattern':
+      // The only pattern of the schema: a Host header value (api_hosts).
+      return { field, problem: `must be a host name or address with an optional :PORT (cells.example.net, cells.example.net:7081, [fd00::5]:7081), ${got}` };
     case 'minItems': {
       const n = Number(e.params.limit);
       return { field, problem: `must hold at least ${n === 1 ? 'one' : n} ${noun(node.items, n !== 1)}` };
@@ -332,6 +351,18 @@ class Checker {
     if (listen.some((u) => u.startsWith('https:')) && !(tls?.cert && tls.key)) {
       this.fail('tls', 'an https listen URL needs tls.cert and tls.key');
     }
+    const apiListen = c.api_listen === undefined ? undefined : this.url(c.api_listen, 'api_listen');
+    if (apiListen !== undefined) {
+      if (schemeFamily(apiListen) !== 'http') this.fail('api_listen', `must be an http:// or https:// URL, got '${apiListen}'`);
+      if (apiListen.startsWith('https:') && !(tls?.cert && tls.key)) this.fail('tls', 'an https api_listen URL needs tls.cert and tls.key');
+    }
+    const apiToken = this.fileOrEnv({ env: c.api_token_env, file: c.api_token_file }, { env: 'api_token_env', file: 'api_token_file' }, undefined);
+    if (apiToken !== undefined) {
+      const field = c.api_token_env !== undefined ? 'api_token_env' : 'api_token_file';
+      // It travels in an HTTP header, and it opens every method of every cell below.
+      if (!/^[!-~]+$/.test(apiToken)) this.fail(field, 'the API token must be printable ASCII without spaces (it travels in an Authorization header)');
+      if (apiToken.length < MIN_API_TOKEN_LENGTH) this.fail(field, `the API token is too short: use at least ${MIN_API_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`);
+    }
     const names = new Set<string>();
     c.hosts.forEach((h, i) => {
       if (names.has(h.name)) this.fail(`hosts[${i}].name`, `host '${h.name}' is listed twice`);
@@ -358,6 +389,11 @@ class Checker {
       ...(c.scheduler_retries !== undefined ? { schedulerRetries: c.scheduler_retries } : {}),
       ...(c.scheduler_retry_delay_s !== undefined ? { schedulerRetryDelayS: c.scheduler_retry_delay_s } : {}),
       ...(tls ? { tls } : {}),
+      ...(apiListen !== undefined ? { apiListen } : {}),
+      ...(apiToken !== undefined ? { apiToken } : {}),
+      apiAnonymous: c.api_anonymous,
+      apiHosts: c.api_hosts.map((h) => h.toLowerCase()),
+      stripAuthToken: c.strip_auth_token,
       ...(this.file !== '<config>' ? { file: this.file } : {}),
     };
   }
@@ -412,15 +448,21 @@ class Checker {
   }
 
   private secret(n: NeighbourFile, field: string): string | undefined {
-    if (n.secret_env !== undefined && n.secret_file !== undefined) this.fail(field, "give 'secret_env' or 'secret_file', not both");
-    if (n.secret_env !== undefined) {
-      const value = this.env[n.secret_env];
-      if (value === undefined || value === '') this.fail(`${field}.secret_env`, `environment variable ${n.secret_env} is not set`);
+    return this.fileOrEnv({ env: n.secret_env, file: n.secret_file }, { env: 'secret_env', file: 'secret_file' }, field);
+  }
+
+  /** A secret named by an environment variable or held in a file (link secrets, the API token). */
+  private fileOrEnv(from: { env: string | undefined; file: string | undefined }, keys: { env: string; file: string }, field: string | undefined): string | undefined {
+    const at = (key: string) => (field ? `${field}.${key}` : key);
+    if (from.env !== undefined && from.file !== undefined) this.fail(field ?? keys.file, `give '${keys.env}' or '${keys.file}', not both`);
+    if (from.env !== undefined) {
+      const value = this.env[from.env];
+      if (value === undefined || value === '') this.fail(at(keys.env), `environment variable ${from.env} is not set`);
       return value;
     }
-    if (n.secret_file !== undefined) {
-      const f = `${field}.secret_file`;
-      const p = path.resolve(this.baseDir, n.secret_file);
+    if (from.file !== undefined) {
+      const f = at(keys.file);
+      const p = path.resolve(this.baseDir, from.file);
       let value: string;
       try {
         value = readFileSync(p, 'utf8').trim();

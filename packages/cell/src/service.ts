@@ -1,13 +1,17 @@
 /**
  * One running cell (docs/cell-service.md): its store and reference handlers, a message runner
  * linked to every parent and child through the transport each URL's scheme names, listeners
- * on every `listen` URL (the first http(s) one also serving the HTTP API), and the periodic
- * report of capabilities and capacities to its parents.
+ * on every `listen` URL, the HTTP API (on `api_listen`, or else on the first http(s) `listen`
+ * URL), and the periodic report of capabilities and capacities to its parents.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createClient } from '@cellwire/client';
 import {
+  CellwireError,
   MessageRunner,
   adminContext,
   defaultErrorRegistry,
@@ -17,6 +21,7 @@ import {
   type Link,
   type Listener,
   type Logger,
+  type RunnerOptions,
   type Side,
   type Transport,
 } from '@cellwire/core';
@@ -24,7 +29,9 @@ import { MemoryNetwork } from '@cellwire/transport-memory';
 import { createHttpTransport, type HttpLink } from '@cellwire/transport-http';
 import { createAmqpTransport, type AmqpTransport } from '@cellwire/transport-amqp';
 import { cellState, cellStateHandlers, novaCells, type Capabilities, type Capacities, type Instance } from '@cellwire/schema';
-import { createApiHandler, type InstanceSource } from './api.js';
+import { createApiHandler, createLinkReadHandler, MAX_CALL_TIMEOUT_S, type InstanceSource } from './api.js';
+import { isLoopbackHost, isWildcardHost } from './api-door.js';
+import { linkReadHeaders, type LinkReadPolicy } from './link-read.js';
 import { schemeFamily, type CellConfig, type NeighbourSpec, type TlsFiles } from './config.js';
 import { computeCapacities, createHandlers, openStore, registerComputeErrors, seedHosts, type Store } from './compute.js';
 import { createCellLogger, type LogFormat } from './log.js';
@@ -52,6 +59,12 @@ export interface CellServiceOptions {
    * logs and keeps every call (metrics, logs, `GET /v1/recent`) as its caller sees it.
    */
   readonly interceptors?: readonly Interceptor[];
+  /**
+   * The tracing interceptor (`tracing()` of @cellwire/otel; `cellwire serve` installs it when
+   * OTEL_EXPORTER_OTLP_ENDPOINT is set). It runs outermost, around the service's own, so that
+   * the trace id in the logs and recent calls is the trace's.
+   */
+  readonly tracing?: Interceptor;
   /** Transports to use instead of the built-in ones for their schemes (tests, custom networks). */
   readonly transports?: readonly Transport[];
   /** Wraps each link to a neighbour, e.g. to trace every message (the demo does). */
@@ -128,6 +141,25 @@ export interface CellHealth {
   readonly links: readonly LinkHealth[];
   readonly brokers?: readonly unknown[];
   readonly runner: MessageRunner['stats'] & { readonly pending: number };
+  /** What became of the casts this cell took on (see CastHealth). */
+  readonly casts: CastHealth;
+}
+
+/**
+ * The casts of `GET /v1/health`. `accepted`: casts this cell took on (received from a
+ * neighbour, or made here and taken by every next hop). The rest count hand-offs to a next
+ * cell: `delivered` (taken, directly or from the outbox), `refused` (made here: the caller
+ * got `unavailable`), `held` (refused past the origin, kept in the outbox to retry), `lost`
+ * (given up with nobody told: a refusal a retry cannot cure, or a time to live that ran
+ * out; each is logged). `outbox`: held now, waiting for their next hop.
+ */
+export interface CastHealth {
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly refused: number;
+  readonly held: number;
+  readonly lost: number;
+  readonly outbox: number;
 }
 
 /** A running cell. */
@@ -136,7 +168,7 @@ export interface CellService {
   readonly config: CellConfig;
   readonly runner: MessageRunner;
   readonly store: Store;
-  /** The base URL of the HTTP API (the first http(s) listener), or undefined. */
+  /** The base URL of the HTTP API (`api_listen`, else the first http(s) listener), or undefined. */
   readonly url: string | undefined;
   /** Every address the cell listens on, as bound (real ports, passwords hidden). */
   readonly urls: readonly string[];
@@ -212,11 +244,14 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       callTimeoutMs: config.callTimeoutS * 1000,
       capabilities: config.capabilities,
       capacities: () => computeCapacities(store, capacityOptions),
+      // The API refuses a longer timeout_s at the door (MAX_CALL_TIMEOUT_S); the runner agrees.
+      maxDeadlineMs: MAX_CALL_TIMEOUT_S * 1000,
       muteChildIntervalMs: config.muteChildIntervalS * 1000,
+      ...reliabilityOptions(config, store),
       // The handlers' errors (InstanceInvalidState, NoValidHost, ...) cross cells as themselves.
       errors: registerComputeErrors(defaultErrorRegistry()),
       logger,
-      interceptors: [observeCalls({ metrics, recent, logger }), ...(options.interceptors ?? [])],
+      interceptors: [...(options.tracing ? [options.tracing] : []), observeCalls({ metrics, recent, logger }), ...(options.interceptors ?? [])],
     });
 
     const transports = buildTransports(config, options, logger);
@@ -285,29 +320,52 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       links: [...links.entries()].map(([name, { link, watched, side }]) => linkHealth(name, side, link, watched, runner)),
       ...(transports.some(isAmqp) ? { brokers: transports.filter(isAmqp).flatMap((t) => t.status()) } : {}),
       runner: { ...runner.stats, pending: runner.pendingCount() },
+      casts: castHealth(runner),
     });
     metrics.watch(health);
     const childTls = new Map<string, TlsFiles>(config.children.flatMap((c) => (c.tls ? [[c.name, c.tls] as const] : [])));
-    const subtree = new SubtreeReader({ state, health, childTls });
+    const childSecrets = new Map(config.children.map((c) => [c.name, c.secret] as const));
+    const subtree = new SubtreeReader({
+      state,
+      health,
+      childTls,
+      // Reads of a child's tree are signed with the link secret, like the messages on that link.
+      readHeaders: (child, method, pathAndQuery) => linkReadHeaders({ from: config.name, to: child, secret: childSecrets.get(child) }, method, pathAndQuery),
+    });
     cleanups.push(() => subtree.close());
     const tree = (query?: TreeQuery) => subtree.read(query);
     const methods = uiMethods(config.name, runner.services().flatMap((s) => Object.values(s.methods)));
-    const api = createApiHandler({
+    // Parents may read this cell's tree with a request signed with their link secret.
+    const linkReads: LinkReadPolicy = {
+      cell: config.name,
+      parents: new Map(config.parents.filter((p) => schemeFamily(p.urls[0] as string) === 'http').map((p) => [p.name, p.secret] as const)),
+      unsigned: config.allowUnsigned && Object.keys(secretsFor(config, 'http')).length === 0,
+    };
+    const apiDeps = {
       runner,
       instances: instanceSource(store),
       state,
       health,
       tree,
-      recent: (limit) => recent.list(limit),
+      recent: (limit: number | undefined) => recent.list(limit),
+      methods: () => ({ cell: config.name, methods }),
       metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
-      ui: (nonce) => ({ html: renderUiPage({ cell: config.name, methods, nonce }), csp: uiContentSecurityPolicy(nonce) }),
+      ui: (nonce: string) => ({ html: renderUiPage({ nonce }), csp: uiContentSecurityPolicy(nonce) }),
       maxBodyBytes: config.maxBodyBytes,
+      auth: { ...(config.apiToken !== undefined ? { token: config.apiToken } : {}), anonymous: config.apiAnonymous },
+      hosts: config.apiHosts,
+      stripAuthToken: config.stripAuthToken,
+      maxTimeoutS: MAX_CALL_TIMEOUT_S,
+      linkReads,
       logger,
-    });
+    };
+    const api = createApiHandler(apiDeps);
+    const linkReadsOnly = createLinkReadHandler({ tree, linkReads, logger });
 
     for (const url of config.listen) {
       const family = schemeFamily(url);
-      const servesApi = family === 'http' && apiUrl === undefined;
+      // Without api_listen, the first http(s) listener serves the API (as before api_listen).
+      const servesApi = family === 'http' && config.apiListen === undefined && apiUrl === undefined;
       const listener = await transportFor(transports, url).listen(
         {
           cell: config.name,
@@ -319,7 +377,7 @@ export async function startCellService(config: CellConfig, options: CellServiceO
                   allowUnsigned: config.allowUnsigned,
                   maxBodyBytes: config.maxBodyBytes,
                   ...(config.tls ? { tls: config.tls } : {}),
-                  ...(servesApi ? { fallback: api } : {}),
+                  fallback: servesApi ? api : linkReadsOnly,
                 }
               : {}),
           },
@@ -330,6 +388,12 @@ export async function startCellService(config: CellConfig, options: CellServiceO
       listeners.push(listener);
       if (servesApi) apiUrl = listener.urls[0];
     }
+    if (config.apiListen !== undefined) {
+      const server = await listenApi(config.apiListen, config.tls, (basePath) => (basePath ? createApiHandler({ ...apiDeps, basePath }) : api));
+      cleanups.push(() => server.close());
+      apiUrl = server.url;
+    }
+    warnAboutTheApi(config, apiUrl, logger);
     warnAboutUnreachableSides(config, logger);
 
     const exchange = createClient(cellState, runner);
@@ -397,6 +461,84 @@ function buildTransports(config: CellConfig, options: CellServiceOptions, logger
     );
   }
   return out;
+}
+
+/** The API's own listener (`api_listen`): a plain node:http(s) server, apart from the cell links. */
+async function listenApi(
+  url: string,
+  tls: TlsFiles | undefined,
+  handler: (basePath: string) => http.RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  const server = secure
+    ? https.createServer({ cert: readFileSync(tls?.cert as string), key: readFileSync(tls?.key as string), ...(tls?.ca ? { ca: readFileSync(tls.ca) } : {}) })
+    : http.createServer();
+  const basePath = u.pathname.replace(/\/+$/, '');
+  server.on('request', handler(basePath));
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = u.port === '' ? (secure ? 443 : 80) : Number(u.port);
+  await new Promise<void>((resolve, reject) => {
+    const onError = (cause: Error) => reject(new CellwireError('unavailable', `cannot listen on ${url} (api_listen): ${cause.message}`, { cause, retryable: false }));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  // A running server must not take the process down; socket-level errors are per client.
+  server.on('error', () => {});
+  const bound = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${u.protocol}//${host.includes(':') ? `[${host}]` : host}:${bound}${basePath}`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+/** What an operator must know about where the API is and who can use it, said once at start. */
+function warnAboutTheApi(config: CellConfig, apiUrl: string | undefined, logger: Logger): void {
+  if (apiUrl === undefined) return;
+  const host = new URL(apiUrl).hostname;
+  if (config.apiListen === undefined) {
+    const fix = 'set api_listen (e.g. "http://127.0.0.1:7081") to serve the API on an address of its own';
+    if (isWildcardHost(host)) {
+      logger.warn(`the HTTP API (a control plane: every method, as admin with the token) is served on the cell-link listener ${apiUrl}, which listens on EVERY interface (${host}): anyone who can reach this port can knock on it. ${fix}`);
+    } else if (!isLoopbackHost(host)) {
+      logger.warn(`the HTTP API (a control plane: every method, as admin with the token) is served on the cell-link listener ${apiUrl}, which is not a loopback address: anyone who can reach it can knock on it. ${fix}`);
+    }
+  }
+  if (config.apiToken === undefined && !config.apiAnonymous) {
+    logger.warn(`the HTTP API at ${apiUrl} refuses every request but GET /v1/health (401): set api_token_env or api_token_file (or api_anonymous: true, for development)`);
+  } else if (config.apiAnonymous && !isLoopbackHost(host)) {
+    logger.warn(`api_anonymous is true and the HTTP API at ${apiUrl} is not on a loopback address: anyone who can reach it can run every method (as a non-admin)`);
+  }
+}
+
+/** A config's cast time to live, once the config has the field (`cast_ttl_s`); undefined: the runner's default, 24 h. */
+type WithCastTtl = CellConfig & { readonly castTtlS?: number };
+
+/**
+ * The runner options that keep a cell's word across restarts: the dedupe window in the
+ * store's `seen_messages` (a file store only: a `:memory:` store dies with the process, and
+ * the window with it), and the cast outbox in `cast_outbox` (any store: held casts are
+ * retried while the cell runs, and after a restart of a file store).
+ */
+function reliabilityOptions(config: WithCastTtl, store: Store): Pick<RunnerOptions, 'dedupeStore' | 'castOutbox' | 'castTtlMs'> {
+  return {
+    ...(config.store !== ':memory:' ? { dedupeStore: store.seenMessages } : {}),
+    castOutbox: store.castOutbox,
+    ...(config.castTtlS !== undefined ? { castTtlMs: config.castTtlS * 1000 } : {}),
+  };
+}
+
+function castHealth(runner: MessageRunner): CastHealth {
+  const s = runner.stats;
+  return { accepted: s.castsAccepted, delivered: s.castsDelivered, refused: s.castsRefused, held: s.castsHeld, lost: s.castsLost, outbox: runner.heldCasts() };
 }
 
 /** Link secrets for the listener of one transport: only neighbours reached over it. */

@@ -2,9 +2,10 @@
  * `GET /v1/tree`: the tree below a cell, read hop by hop, for the live page (`GET /ui`).
  *
  * Each cell answers with its own state and health, and asks each child reached over HTTP(S)
- * for that child's `/v1/tree` in turn (the child's HTTP API shares its message listener, the
- * URL its parent already links to), so every cell is asked only by its own parent, as
- * messages travel. A child reached over memory or AMQP, or one that does not answer in time,
+ * for that child's `/v1/tree` in turn, on the URL it already links to and signed with their
+ * link secret (link-read.ts: the child needs no API token of its parent, and answers there
+ * even when its API listens on an address of its own), so every cell is asked only by its own
+ * parent, as messages travel. A child reached over memory or AMQP, or one that does not answer in time,
  * is drawn as its parent last heard from it: the capabilities and capacities it reported, when,
  * and whether it is mute; with the parent's link to it either way.
  *
@@ -56,6 +57,8 @@ export interface SubtreeDeps {
   health(): CellHealth;
   /** TLS files of each child reached over https, by name. */
   readonly childTls?: ReadonlyMap<string, TlsFiles>;
+  /** The headers that make a read of `child` a cell-to-cell one (link-read.ts `linkReadHeaders`). */
+  readHeaders?(child: string, method: string, pathAndQuery: string): Record<string, string>;
 }
 
 export interface TreeQuery {
@@ -140,16 +143,27 @@ export class SubtreeReader {
   private async fetchTree(name: string, base: string, timeoutMs: number, depth: number): Promise<TreeCell> {
     const url = `${base.replace(/\/+$/, '')}/v1/tree?timeout_ms=${Math.floor(timeoutMs)}&depth=${depth}`;
     const dispatcher = this.agentFor(name);
+    const target = new URL(url);
+    const headers = this.deps.readHeaders?.(name, 'GET', `${target.pathname}${target.search}`) ?? {};
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs), ...(dispatcher ? { dispatcher } : {}) });
+      res = await request(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs), ...(dispatcher ? { dispatcher } : {}) });
     } catch (e) {
       const err = e as Error & { cause?: { message?: string }; code?: string };
       if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new Error(`no answer from ${base} within ${Math.floor(timeoutMs)} ms`);
       throw new Error(`cannot reach ${base}: ${err.cause?.message ?? err.message}`);
     }
     const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${base}/v1/tree answered HTTP ${res.statusCode}`);
+    if (res.statusCode !== 200) {
+      let why = '';
+      try {
+        const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+        if (typeof message === 'string') why = `: ${message.slice(0, 200)}`;
+      } catch {
+        // Not our JSON error: the status says enough.
+      }
+      throw new Error(`${base}/v1/tree answered HTTP ${res.statusCode}${why}`);
+    }
     try {
       return JSON.parse(text) as TreeCell;
     } catch {

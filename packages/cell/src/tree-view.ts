@@ -10,6 +10,7 @@
  */
 import type { Capacities, CapacityUnits } from '@cellwire/schema';
 import type { CellStateView, NeighbourView } from './service.js';
+import type { TreeCell } from './subtree.js';
 
 /** One cell in a drawing. */
 export interface TreeNode {
@@ -64,6 +65,22 @@ function units(u: CapacityUnits, unit: string): string {
   const entries = Object.entries(u.units_by_mb ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]));
   if (entries.length === 0) return '';
   return ` (${entries.map(([mb, n]) => `${mb} ${unit} x ${n}`).join(', ')})`;
+}
+
+/**
+ * A drawing of a cell's `GET /v1/tree` answer (what `cellwire tree` prints): a child read from
+ * itself with its own children; one reached over memory or AMQP `as reported over ...`; an
+ * HTTP child that could not be read `as reported; its state is not reachable`.
+ *
+ * @example
+ * renderTree(treeFromCell(await (await fetch(`${url}/v1/tree`, { headers })).json()));
+ */
+export function treeFromCell(cell: TreeCell): TreeNode {
+  const mute = cell.mute ? 'mute' : undefined;
+  let how: string | undefined;
+  if (cell.source === 'parent') how = cell.unreachable !== undefined || cell.transport === 'http' ? 'as reported; its state is not reachable' : `as reported over ${cell.transport ?? '?'}`;
+  const note = [mute, how].filter(Boolean).join(', ');
+  return { name: cell.name, capacities: cell.capacities, ...(note ? { note } : {}), children: (cell.children ?? []).map(treeFromCell) };
 }
 
 /** Fetches a cell's `GET /v1/state`, or undefined when it cannot be had. */

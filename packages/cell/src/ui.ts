@@ -2,6 +2,11 @@
  * `GET /ui`: one self-contained HTML page (inline CSS and JS, nothing fetched from elsewhere;
  * its Content-Security-Policy allows only this origin) that shows a tree at work:
  *
+ * The page itself holds nothing of the cell: everything it shows comes from the API, with
+ * the token typed into its token field (kept in the tab's sessionStorage, sent as
+ * `Authorization: Bearer`), so a browser can open it and a caller without the token sees
+ * nothing but the form asking for one.
+ *
  * - the tree below this cell (`GET /v1/tree`): each cell's free capacity, its parent's link to
  *   it (state, sends, failures, in flight, last error) and whether it is mute;
  * - the last calls made or run here with their routes (`GET /v1/recent`);
@@ -26,15 +31,13 @@ export interface UiMethod {
 }
 
 export interface UiPageOptions {
-  readonly cell: string;
-  readonly methods: readonly UiMethod[];
   /** The CSP nonce of the inline script. */
   readonly nonce: string;
   /** Refresh period (default 1500 ms). */
   readonly refreshMs?: number;
 }
 
-/** The methods a caller may run from this cell, for the form (internal ones are left out). */
+/** The methods a caller may run from this cell, for the form (internal ones are left out); `GET /v1/methods`. */
 export function uiMethods(cell: string, methods: readonly MethodDescriptor[]): UiMethod[] {
   return methods
     .filter((m) => !m.internal)
@@ -97,25 +100,31 @@ export function uiContentSecurityPolicy(nonce: string): string {
 }
 
 /**
- * The page.
+ * The page: the same for every cell and every caller; it reads the cell's name and methods
+ * from `GET /v1/methods` once it has a token that works.
  *
  * @example
- * res.end(renderUiPage({ cell: 'api-cell', methods: uiMethods('api-cell', methods), nonce }));
+ * res.end(renderUiPage({ nonce }));
  */
 export function renderUiPage(options: UiPageOptions): string {
-  const config = { cell: options.cell, methods: options.methods, refreshMs: options.refreshMs ?? 1500 };
+  const config = { refreshMs: options.refreshMs ?? 1500 };
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.cell)} · cellwire</title>
+<title>cellwire</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
-  <h1><span class="logo">cellwire</span> <span id="cell-name">${escapeHtml(options.cell)}</span></h1>
+  <h1><span class="logo">cellwire</span> <span id="cell-name"></span></h1>
   <div id="status" class="status">loading…</div>
+  <form id="token-form" class="token" autocomplete="off">
+    <label>API token <input id="token" type="password" autocomplete="off" spellcheck="false" placeholder="kept in this tab only"></label>
+    <button id="token-use" type="submit">use</button>
+    <button id="token-forget" type="button" class="quiet">forget</button>
+  </form>
   <label class="pause"><input type="checkbox" id="pause"> pause</label>
 </header>
 <main>
@@ -124,7 +133,7 @@ export function renderUiPage(options: UiPageOptions): string {
     <div id="tree" class="tree" aria-live="polite"></div>
   </section>
   <section class="panel call-panel">
-    <h2>Call a method from ${escapeHtml(options.cell)}</h2>
+    <h2>Call a method from <span class="cell-ref"></span></h2>
     <form id="call-form" autocomplete="off">
       <label>Method <select id="call-method" name="method"></select></label>
       <div id="method-info" class="hint"></div>
@@ -161,6 +170,11 @@ header .logo { color:#8fb0ff; font-weight:700; margin-right:6px; }
 .status { flex:1; color:#c9cfdb; font-size:13px; }
 .status.stale { color:#ffb3a8; }
 .pause { font-size:13px; color:#c9cfdb; }
+.token { display:flex; align-items:center; gap:6px; font-size:13px; color:#c9cfdb; }
+.token input { width:200px; padding:3px 6px; border:1px solid #4a5264; border-radius:4px; background:#2a3142; color:#fff; font:12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.token.needed input { border-color:#ffb3a8; }
+.token button { margin-left:0; padding:3px 10px; }
+button.quiet { background:transparent; border:1px solid #4a5264; color:#c9cfdb; }
 .toggle { float:right; }
 main { display:grid; grid-template-columns: minmax(420px, 3fr) minmax(340px, 2fr); gap:16px; padding:16px 20px; }
 .panel { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px 14px; min-width:0; }
@@ -215,6 +229,13 @@ const JS = `
   'use strict';
   var config = JSON.parse(document.getElementById('ui-config').textContent);
   var $ = function (id) { return document.getElementById(id); };
+  // The API token, typed into the page and kept in this tab only (sessionStorage).
+  var TOKEN_KEY = 'cellwire-api-token';
+  function token() { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; } }
+  function setToken(t) { try { if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage off: this page only */ } }
+  function withToken(headers) { var t = token(); if (t) headers.authorization = 'Bearer ' + t; return headers; }
+  function Refused(status, message) { this.status = status; this.message = message; }
+  Refused.prototype = Object.create(Error.prototype);
   function esc(v) {
     return String(v).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
   }
@@ -288,14 +309,55 @@ const JS = `
 
   var failures = 0;
   var timer;
+  var loaded = false;
   function getJson(url) {
-    return fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' }).then(function (res) {
+    return fetch(url, { headers: withToken({ accept: 'application/json' }), cache: 'no-store' }).then(function (res) {
+      if (res.status === 401) {
+        return res.json().catch(function () { return {}; }).then(function (j) { throw new Refused(401, (j.error && j.error.message) || 'a token is needed'); });
+      }
       if (!res.ok) throw new Error(url + ': HTTP ' + res.status);
       return res.json();
     });
   }
+  // Until a token works, the page asks for one and reads nothing else.
+  function needToken(e) {
+    clearTimeout(timer);
+    $('token-form').className = 'token needed';
+    var st = $('status');
+    st.className = 'status stale';
+    st.textContent = (token() ? 'the token was refused: ' : '') + e.message;
+    $('token').focus();
+  }
+  function load() {
+    clearTimeout(timer);
+    getJson('v1/methods').then(function (m) {
+      $('token-form').className = 'token';
+      document.title = m.cell + ' · cellwire';
+      $('cell-name').textContent = m.cell;
+      document.querySelectorAll('.cell-ref').forEach(function (el) { el.textContent = m.cell; });
+      if (!loaded) setMethods(m.methods);
+      loaded = true;
+      refresh();
+    }).catch(function (e) {
+      if (e instanceof Refused) return needToken(e);
+      var st = $('status');
+      st.className = 'status stale';
+      st.textContent = 'cannot load (' + e.message + '); retrying';
+      timer = setTimeout(load, 3000);
+    });
+  }
+  $('token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var t = $('token').value.trim();
+    if (!t) return;
+    setToken(t);
+    $('token').value = '';
+    load();
+  });
+  $('token-forget').addEventListener('click', function () { setToken(''); $('token').value = ''; load(); });
   function refresh() {
     clearTimeout(timer);
+    if (!loaded) return;
     if ($('pause').checked) { timer = setTimeout(refresh, config.refreshMs); return; }
     Promise.all([getJson('v1/tree'), getJson('v1/recent?limit=200')]).then(function (r) {
       var tree = r[0];
@@ -307,35 +369,41 @@ const JS = `
       st.className = 'status';
       st.textContent = (tree.ready ? 'ready' : 'starting') + ' · up ' + tree.uptime_s + ' s · updated ' + new Date().toLocaleTimeString([], { hour12: false });
       failures = 0;
-    }).catch(function (e) {
+    }).then(function () {
+      timer = setTimeout(refresh, config.refreshMs);
+    }, function (e) {
+      if (e instanceof Refused) return needToken(e);
       failures++;
       var st = $('status');
       st.className = 'status stale';
       st.textContent = 'cannot refresh (' + e.message + '); retrying';
-    }).then(function () {
-      timer = setTimeout(refresh, failures ? Math.min(config.refreshMs * (failures + 1), 10000) : config.refreshMs);
+      timer = setTimeout(refresh, Math.min(config.refreshMs * (failures + 1), 10000));
     });
   }
 
-  // The call form.
+  // The call form, once the methods are read.
   var select = $('call-method');
-  config.methods.forEach(function (m) {
-    var o = document.createElement('option');
-    o.value = m.name;
-    o.textContent = m.name + ' (' + m.kind + ' ' + m.direction + ')';
-    select.appendChild(o);
-  });
+  var methods = [];
+  function setMethods(list) {
+    methods = list;
+    list.forEach(function (m) {
+      var o = document.createElement('option');
+      o.value = m.name;
+      o.textContent = m.name + ' (' + m.kind + ' ' + m.direction + ')';
+      select.appendChild(o);
+    });
+    var preferred = list.find(function (x) { return x.name === 'service_get_all'; });
+    if (preferred) select.value = preferred.name;
+    methodInfo();
+  }
   function methodInfo() {
-    var m = config.methods.find(function (x) { return x.name === select.value; });
+    var m = methods.find(function (x) { return x.name === select.value; });
     if (!m) return;
     $('method-info').textContent = m.service + ' · ' + m.kind + ' ' + m.direction + (m.target ? ' · target: ' + m.target : '');
     $('call-args').value = JSON.stringify(m.template, null, 2);
   }
   select.addEventListener('change', methodInfo);
   $('show-reports').addEventListener('change', refresh);
-  var preferred = config.methods.find(function (x) { return x.name === 'service_get_all'; });
-  if (preferred) select.value = preferred.name;
-  methodInfo();
 
   function responsesHtml(list) {
     return '<table class="responses"><thead><tr><th>cell</th><th>result</th><th>value</th></tr></thead><tbody>' + list.map(function (r) {
@@ -361,7 +429,7 @@ const JS = `
     var started = performance.now();
     $('call-send').disabled = true;
     out.innerHTML = '<div class="summary">calling ' + esc(method) + '…</div>';
-    fetch('v1/call/' + encodeURIComponent(method), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch('v1/call/' + encodeURIComponent(method), { method: 'POST', headers: withToken({ 'content-type': 'application/json' }), body: JSON.stringify(body) })
       .then(function (res) { return res.text().then(function (text) { return { status: res.status, json: text ? JSON.parse(text) : null }; }); })
       .then(function (r) {
         var ms = Math.round(performance.now() - started);
@@ -381,6 +449,6 @@ const JS = `
       .then(function () { $('call-send').disabled = false; refresh(); });
   });
 
-  refresh();
+  load();
 })();
 `;

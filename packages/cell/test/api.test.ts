@@ -1,6 +1,7 @@
 /**
  * The local HTTP API on its own: a real runner (a two-cell tree on the memory transport)
- * behind createApiHandler on a plain node server, driven with fetch.
+ * behind createApiHandler on a plain node server (with a bearer token), driven with fetch.
+ * The door itself (tokens, Host, content types) is api-door.test.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ const instances: Instance[] = [
 
 let server: http.Server;
 let base: string;
+const TOKEN = 'api-test-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const net = new MemoryNetwork();
 const transport = net.transport();
 const seenCtxt: unknown[] = [];
@@ -91,6 +94,7 @@ beforeAll(async () => {
       return { ok: true };
     },
     maxBodyBytes: 2048,
+    auth: { token: TOKEN },
     logger: apiLog,
   });
   server = http.createServer(handler);
@@ -107,8 +111,18 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown, init: RequestInit = {}) {
-  const res = await fetch(`${base}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), ...init });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...AUTH },
+    ...init,
+  });
   return { status: res.status, json: (await res.json()) as any, headers: res.headers };
+}
+
+/** A GET (or another verb) with the token. */
+function get(path: string, init: RequestInit = {}) {
+  return fetch(`${base}${path}`, { headers: AUTH, ...init });
 }
 
 describe('POST /v1/call/{method}', () => {
@@ -200,7 +214,7 @@ describe('POST /v1/call/{method}', () => {
   });
 
   it('refuses other verbs with 405 and an Allow header', async () => {
-    const res = await fetch(`${base}/v1/call/service_get_all`);
+    const res = await get('/v1/call/service_get_all');
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
     expect(((await res.json()) as any).error.code).toBe('method_not_allowed');
@@ -220,41 +234,57 @@ describe('POST /v1/call/{method}', () => {
 
 describe('GET routes', () => {
   it('serves state and health', async () => {
-    expect(await (await fetch(`${base}/v1/state`)).json()).toEqual({ name: 'top' });
-    expect(await (await fetch(`${base}/v1/health`)).json()).toEqual({ ok: true });
+    expect(await (await get('/v1/state')).json()).toEqual({ name: 'top' });
+    expect(await (await get('/v1/health')).json()).toEqual({ ok: true });
   });
 
   it('lists instances, filters them by field, and finds one by uuid', async () => {
-    const all = (await (await fetch(`${base}/v1/instances`)).json()) as any;
+    const all = (await (await get('/v1/instances')).json()) as any;
     expect(all.instances).toHaveLength(2);
-    const stopped = (await (await fetch(`${base}/v1/instances?vm_state=stopped`)).json()) as any;
+    const stopped = (await (await get('/v1/instances?vm_state=stopped')).json()) as any;
     expect(stopped.instances.map((i: Instance) => i.uuid)).toEqual([instances[1]?.uuid]);
-    const one = await fetch(`${base}/v1/instances/${instances[0]?.uuid}`);
+    const one = await get(`/v1/instances/${instances[0]?.uuid}`);
     expect(one.status).toBe(200);
     expect(((await one.json()) as Instance).cell_name).toBe('top!child');
   });
 
   it('answers 404 for a missing instance and an unknown path', async () => {
-    const missing = await fetch(`${base}/v1/instances/nope`);
+    const missing = await get('/v1/instances/nope');
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error).toEqual({ code: 'not_found', message: 'Instance nope could not be found.' });
-    const other = await fetch(`${base}/v2/whatever`);
+    const other = await get('/v2/whatever');
     expect(other.status).toBe(404);
     expect(((await other.json()) as any).error.code).toBe('not_found');
   });
 
+  it('answers a request target it cannot read as a URL with 400, not 500 (found by test/fuzz.test.ts)', async () => {
+    apiLines.length = 0;
+    const { port } = new URL(base);
+    for (const target of ['//', '//:99999/v1/state', '//[/v1/state']) {
+      const answer = await new Promise<string>((resolve) => {
+        const sock = netConnect(Number(port), '127.0.0.1', () => sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        sock.on('data', (d) => (text += d));
+        sock.on('end', () => resolve(text));
+      });
+      expect(answer.split('\r\n')[0], target).toBe('HTTP/1.1 400 Bad Request');
+      expect(answer).toContain('{"error":{"code":"invalid_argument","message":"malformed request target"}}');
+    }
+    expect(apiLines.filter(([level]) => level === 'error')).toEqual([]);
+  });
+
   it('answers 405 for POST on a read-only route', async () => {
-    const res = await fetch(`${base}/v1/state`, { method: 'POST', body: '{}' });
+    const res = await get('/v1/state', { method: 'POST', body: '{}' });
     expect(res.status).toBe(405);
   });
 
   it('turns a failing route into a 500 JSON error and keeps serving', async () => {
     boom = true;
-    const res = await fetch(`${base}/v1/health`);
+    const res = await get('/v1/health');
     boom = false;
     expect(res.status).toBe(500);
     expect(((await res.json()) as any).error).toEqual({ code: 'internal', message: 'internal error: health exploded' });
-    expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+    expect((await get('/v1/health')).status).toBe(200);
   });
 });
 
@@ -264,7 +294,7 @@ describe('a client hanging up mid-body', () => {
     const { port } = new URL(base);
     await new Promise<void>((resolve) => {
       const sock = netConnect(Number(port), '127.0.0.1', () => {
-        sock.write('POST /v1/call/service_get_all HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"args":');
+        sock.write(`POST /v1/call/service_get_all HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"args":`);
         setTimeout(() => {
           sock.destroy();
           resolve();

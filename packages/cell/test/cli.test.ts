@@ -14,6 +14,7 @@ import { parseConfig } from '../src/config.js';
 import { startCellService, type CellService } from '../src/service.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cellwire-cli-'));
+const TOKEN = 'cli-test-token-0123456789abcdef';
 
 /** Runs one command line, collecting what it prints. */
 async function cli(args: string[], extra: { env?: Record<string, string>; signal?: AbortSignal } = {}) {
@@ -51,8 +52,8 @@ describe('usage', () => {
 
   it.each([
     ['serve', 'Usage: cellwire serve --config FILE', '--config FILE'],
-    ['call', 'Usage: cellwire call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON]', '--timeout S'],
-    ['tree', 'Usage: cellwire tree URL', '-h, --help'],
+    ['call', 'Usage: cellwire call URL METHOD [--args JSON] [--timeout S] [--ctxt JSON] [--token TOKEN]', '--timeout S'],
+    ['tree', 'Usage: cellwire tree URL [--token TOKEN]', '--token TOKEN'],
     ['demo', 'Usage: cellwire demo', '-h, --help'],
   ])('prints the usage of %s for --help and -h, whatever else is on the line', async (command, synopsis, option) => {
     for (const args of [[command, '--help'], [command, '-h'], [command, 'x', '--nope', '--help']]) {
@@ -96,6 +97,9 @@ describe('usage', () => {
     [['call', 'http://127.0.0.1:1', 'service_get_all', '--timeout', '0'], '--timeout must be a number of seconds > 0'],
     [['call', 'not-a-url', 'service_get_all'], "'not-a-url' is not a URL"],
     [['tree'], 'expected URL'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--token'], '--token needs a value'],
+    [['call', 'http://127.0.0.1:1', 'service_get_all', '--token', 'two words'], 'must be printable ASCII without spaces'],
+    [['tree', 'http://127.0.0.1:1', '--token', '@/nonexistent/token-file'], '--token @/nonexistent/token-file: cannot read the file'],
     [['demo', 'extra'], 'expected , got extra'],
   ])('%j exits 2 with a reason and the usage on stderr', async (args, reason) => {
     const r = await cli(args);
@@ -138,18 +142,19 @@ describe('serve', () => {
         listen: 'http://127.0.0.1:0',
         hosts: [{ name: 'h1', vcpus: 4, memory_mb: 8192, local_gb: 100 }],
         log_level: 'error',
+        api_token_env: 'SOLO_API_TOKEN',
       }),
     );
     const stop = new AbortController();
     let stdout = '';
-    const done = runCli(['serve', '--config', file], { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, signal: stop.signal });
+    const done = runCli(['serve', '--config', file], { stdout: (t) => (stdout += t), stderr: () => {}, env: { SOLO_API_TOKEN: TOKEN }, signal: stop.signal });
     const end = Date.now() + 10_000;
     while (!stdout.includes('ready') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const m = /^cellwire: cell solo ready, HTTP API at (http:\/\/127\.0\.0\.1:\d+); listening on http:\/\/127\.0\.0\.1:\d+\n$/.exec(stdout);
     expect(m, stdout).not.toBeNull();
     const url = m?.[1] as string;
-    const r = await cli(['call', url, 'service_get_all']);
-    expect(r.code).toBe(0);
+    const r = await cli(['call', url, 'service_get_all', '--token', TOKEN]);
+    expect(r.code, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ cell_name: 'solo', failure: false });
@@ -165,19 +170,21 @@ describe('call and tree against an HTTP tree', () => {
 
   beforeAll(async () => {
     const [pTop, pMid, pLeaf] = [await freePort(), await freePort(), await freePort()];
-    const env = { S1: 'top-mid-secret', S2: 'mid-leaf-secret' };
+    // Every cell has its own API token; the tree is read through the link secrets.
+    const env = { S1: 'top-mid-secret', S2: 'mid-leaf-secret', TOP_TOKEN: TOKEN, MID_TOKEN: 'mid-token-0123456789abcdef', LEAF_TOKEN: 'leaf-token-0123456789abcdef' };
     const url = (p: number) => `http://127.0.0.1:${p}`;
     const host = (name: string, memory_mb: number) => ({ name, vcpus: 8, memory_mb, local_gb: 100 });
     const configs = [
-      { name: 'top', listen: url(pTop), children: [{ name: 'mid', url: url(pMid), secret_env: 'S1' }], hosts: [host('top-h1', 4096)] },
+      { name: 'top', listen: url(pTop), children: [{ name: 'mid', url: url(pMid), secret_env: 'S1' }], hosts: [host('top-h1', 4096)], api_token_env: 'TOP_TOKEN' },
       {
         name: 'mid',
         listen: url(pMid),
         parents: [{ name: 'top', url: url(pTop), secret_env: 'S1' }],
         children: [{ name: 'leaf', url: url(pLeaf), secret_env: 'S2' }],
         hosts: [host('mid-h1', 8192)],
+        api_token_env: 'MID_TOKEN',
       },
-      { name: 'leaf', listen: url(pLeaf), parents: [{ name: 'mid', url: url(pMid), secret_env: 'S2' }], hosts: [host('leaf-h1', 16384)] },
+      { name: 'leaf', listen: url(pLeaf), parents: [{ name: 'mid', url: url(pMid), secret_env: 'S2' }], hosts: [host('leaf-h1', 16384)], api_token_env: 'LEAF_TOKEN' },
     ];
     for (const c of configs) cells.push(await startCellService(parseConfig({ ...c, log_level: 'error' }, { env }), { logger: silentLogger }));
     topUrl = cells[0]?.url as string;
@@ -193,36 +200,68 @@ describe('call and tree against an HTTP tree', () => {
     await Promise.all(cells.map((c) => c.close()));
   });
 
+  /** The token from the environment, as an operator would keep it out of the process list. */
+  const withToken = { env: { CELLWIRE_API_TOKEN: TOKEN } };
+
   it('prints a targeted Response and exits 0', async () => {
-    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid!leaf","host_name":"leaf-h1"}', '--timeout', '5']);
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid!leaf","host_name":"leaf-h1"}', '--timeout', '5', '--token', TOKEN]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ cell_name: 'top!mid!leaf', failure: false, value: { host: 'leaf-h1' } });
   });
 
+  it('takes the token from --token, --token @FILE or CELLWIRE_API_TOKEN; without one, or a wrong one, exits 1 saying so', async () => {
+    const file = path.join(dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    for (const [args, env] of [
+      [['--token', TOKEN], {}],
+      [['--token', `@${file}`], {}],
+      [[], { CELLWIRE_API_TOKEN: TOKEN }],
+      // --token wins over the environment.
+      [['--token', TOKEN], { CELLWIRE_API_TOKEN: 'stale-token-0123456789' }],
+    ] as const) {
+      const r = await cli(['call', topUrl, 'service_get_all', ...args], { env });
+      expect(r.code, `${args.join(' ')} ${JSON.stringify(env)}: ${r.stderr}`).toBe(0);
+    }
+    const none = await cli(['call', topUrl, 'service_get_all']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe(
+      "cellwire: this cell's API needs a bearer token: send 'Authorization: Bearer <token>' (cellwire call --token, or CELLWIRE_API_TOKEN) (HTTP 401, unauthenticated); give --token TOKEN or set CELLWIRE_API_TOKEN\n",
+    );
+    const wrong = await cli(['call', topUrl, 'service_get_all', '--token', 'wrong-token-0123456789']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe('cellwire: wrong bearer token (HTTP 401, unauthenticated)\n');
+    const tree = await cli(['tree', topUrl]);
+    expect(tree.code).toBe(1);
+    expect(tree.stderr).toContain('(HTTP 401, unauthenticated); give --token TOKEN or set CELLWIRE_API_TOKEN');
+  });
+
   it('prints a failure Response, and exits 1 with the error on stderr', async () => {
-    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!nowhere","host_name":"x"}']);
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!nowhere","host_name":"x"}'], withToken);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ failure: true, value: { class: 'CellRoutingInconsistency' } });
     expect(r.stderr).toContain('failed: Inconsistency in cell routing');
   });
 
   it('exits 1 on an HTTP error with its message', async () => {
-    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid"}']);
+    const r = await cli(['call', topUrl, 'service_get_by_compute_host', '--args', '{"cell_name":"top!mid"}'], withToken);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^cellwire: invalid arguments for service_get_by_compute_host: .*host_name.* \(HTTP 400, invalid_argument\)\n$/);
   });
 
   it('passes --ctxt on to the handlers', async () => {
-    const r = await cli(['call', topUrl, 'service_get_all', '--ctxt', '{"user_id":"alice","project_id":"p1","roles":["reader"]}']);
+    const r = await cli(['call', topUrl, 'service_get_all', '--ctxt', '{"user_id":"alice","project_id":"p1","roles":["reader"]}'], withToken);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).map((x: { cell_name: string }) => x.cell_name)).toEqual(['top!mid!leaf', 'top!mid', 'top']);
   });
 
-  it('draws the tree with capacities, asking each HTTP child for its own state', async () => {
-    const r = await cli(['tree', topUrl]);
+  it('draws the tree with capacities: the top asks each HTTP child for its own tree, with the link secret', async () => {
+    const r = await cli(['tree', topUrl, '--token', TOKEN]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
+    // Each cell read from itself: no child drawn as its parent last heard from it.
+    expect(r.stdout).not.toContain('as reported');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^top\s+ram \d+ MB free/);
     expect(lines[1]).toMatch(/^└── mid\s+ram \d+ MB free/);

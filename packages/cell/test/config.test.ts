@@ -106,10 +106,21 @@ describe('loadConfig', () => {
     [{ name: 'a', listen: 'memory://a', hosts: [{ name: 'h1', vcpus: 4, memory_mb: 1, local_gb: 1 }, { name: 'h1', vcpus: 4, memory_mb: 1, local_gb: 1 }] }, "hosts[1].name: host 'h1' is listed twice"],
     [{ name: 'a', listen: 'memory://a', lisen: 'typo' }, 'lisen: unknown field'],
     [{ name: 'a', listen: 'https://127.0.0.1:1' }, 'tls: an https listen URL needs tls.cert and tls.key'],
+    [{ name: 'a', listen: 'memory://a', api_listen: 'memory://api' }, "api_listen: must be an http:// or https:// URL, got 'memory://api'"],
+    [{ name: 'a', listen: 'memory://a', api_listen: 'https://127.0.0.1:0' }, 'tls: an https api_listen URL needs tls.cert and tls.key'],
+    [{ name: 'a', listen: 'memory://a', api_token_env: 'NOPE_NOT_SET' }, 'api_token_env: environment variable NOPE_NOT_SET is not set'],
+    [{ name: 'a', listen: 'memory://a', api_token_file: 'missing.token' }, 'api_token_file: cannot read'],
+    [{ name: 'a', listen: 'memory://a', api_token_env: 'T', api_token_file: 'x' }, "api_token_file: give 'api_token_env' or 'api_token_file', not both"],
+    [{ name: 'a', listen: 'memory://a', api_token_env: 'SHORT' }, 'api_token_env: the API token is too short: use at least 16 characters'],
+    [{ name: 'a', listen: 'memory://a', api_token_env: 'SPACED' }, 'api_token_env: the API token must be printable ASCII without spaces'],
+    [{ name: 'a', listen: 'memory://a', api_anonymous: 'yes' }, "api_anonymous: must be true or false, got 'yes'"],
+    [{ name: 'a', listen: 'memory://a', api_hosts: ['http://cells.example.net'] }, "api_hosts[0]: must be a host name or address with an optional :PORT"],
+    [{ name: 'a', listen: 'memory://a', api_hosts: 'cells.example.net' }, "api_hosts: must be a list of strings, got 'cells.example.net'"],
+    [{ name: 'a', listen: 'memory://a', api_token: 'inline' }, 'api_token: unknown field'],
     [[1, 2], 'must be a JSON object, got a list'],
     ['{ "name": ', 'not valid JSON'],
   ])('refuses %j naming the field', (value, expected) => {
-    const message = errorOf(value);
+    const message = errorOf(value, { T: 'a-token-of-32-characters-0123456', SHORT: 'short', SPACED: 'a token with spaces in it' });
     expect(message.startsWith('config error in <file>: ')).toBe(true);
     expect(message).toContain(expected);
   });
@@ -133,6 +144,29 @@ describe('loadConfig', () => {
   it('accepts unsigned http links with allow_unsigned: true', () => {
     const c = parseConfig({ name: 'a', listen: 'http://127.0.0.1:1', allow_unsigned: true, children: [{ name: 'b', url: 'http://127.0.0.1:2' }] });
     expect(c.allowUnsigned).toBe(true);
+  });
+
+  it('reads the API settings: the token from a variable or a file, the names, the switches', () => {
+    writeFileSync(path.join(dir, 'api.token'), 'token-from-a-file-0123456789\n');
+    const file = write('api.json', {
+      name: 'a',
+      listen: 'http://127.0.0.1:0',
+      api_listen: 'http://127.0.0.1:7081',
+      api_token_file: 'api.token',
+      api_hosts: ['Cells.Example.Net', 'api.example.net:8443', '[fd00::5]:7081'],
+      strip_auth_token: true,
+    });
+    expect(loadConfig(file)).toMatchObject({
+      apiListen: 'http://127.0.0.1:7081',
+      apiToken: 'token-from-a-file-0123456789',
+      apiAnonymous: false,
+      apiHosts: ['cells.example.net', 'api.example.net:8443', '[fd00::5]:7081'],
+      stripAuthToken: true,
+    });
+    const defaults = parseConfig({ name: 'a', listen: 'memory://a', api_token_env: 'T' }, { env: { T: 'token-from-the-env-0123' } });
+    expect(defaults).toMatchObject({ apiToken: 'token-from-the-env-0123', apiAnonymous: false, apiHosts: [], stripAuthToken: false });
+    expect(defaults.apiListen).toBeUndefined();
+    expect(parseConfig({ name: 'a', listen: 'memory://a', api_anonymous: true }).apiToken).toBeUndefined();
   });
 
   it('names a file it cannot read', () => {

@@ -205,26 +205,31 @@ describe('metrics of a two-cell tree after known traffic', () => {
 
 describe('GET /metrics and GET /v1/recent over HTTP', () => {
   it('serve the exposition and the recent calls', async () => {
-    const cell = await startCellService(parseConfig({ name: 'solo', listen: 'http://127.0.0.1:0', hosts: [host('h1')], log_level: 'silent' }), {
-      logger: silentLogger,
-    });
+    const token = 'metrics-test-token-0123456789';
+    const cell = await startCellService(
+      parseConfig({ name: 'solo', listen: 'http://127.0.0.1:0', hosts: [host('h1')], log_level: 'silent', api_token_env: 'T' }, { env: { T: token } }),
+      { logger: silentLogger },
+    );
+    // Scraped like every other route of the API: with the token (Prometheus: `authorization: { credentials_file }`).
+    const headers = { authorization: `Bearer ${token}` };
     try {
-      const call = await fetch(`${cell.url}/v1/call/service_get_all`, { method: 'POST', body: '{}' });
+      const call = await fetch(`${cell.url}/v1/call/service_get_all`, { method: 'POST', body: '{}', headers: { ...headers, 'content-type': 'application/json' } });
       expect(call.status).toBe(200);
-      const res = await fetch(`${cell.url}/metrics`);
+      expect((await fetch(`${cell.url}/metrics`)).status).toBe(401);
+      const res = await fetch(`${cell.url}/metrics`, { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       const families = parsePromText(await res.text());
       expect(sampleValue(families, 'cellwire_calls_total', { cell: 'solo', stage: 'origin', method: 'service_get_all', outcome: 'ok' })).toBe(1);
       expect(sampleValue(families, 'cellwire_calls_total', { cell: 'solo', stage: 'handler', method: 'service_get_all', outcome: 'ok' })).toBe(1);
 
-      const recent = (await (await fetch(`${cell.url}/v1/recent?limit=1`)).json()) as { calls: RecentCall[] };
+      const recent = (await (await fetch(`${cell.url}/v1/recent?limit=1`, { headers })).json()) as { calls: RecentCall[] };
       expect(recent.calls).toHaveLength(1);
       expect(recent.calls[0]).toMatchObject({ stage: 'origin', method: 'service_get_all', route: 'solo -> * down', outcome: 'ok', responses: [{ cell: 'solo', outcome: 'ok' }] });
-      const bad = await fetch(`${cell.url}/v1/recent?limit=0`);
+      const bad = await fetch(`${cell.url}/v1/recent?limit=0`, { headers });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_argument');
-      expect((await fetch(`${cell.url}/metrics`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`${cell.url}/metrics`, { method: 'POST', headers })).status).toBe(405);
     } finally {
       await cell.close();
     }

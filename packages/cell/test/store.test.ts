@@ -8,9 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InstanceNotFound } from '@cellwire/core';
+import { adminContext, InstanceNotFound, silentLogger } from '@cellwire/core';
+import { MemoryNetwork } from '@cellwire/transport-memory';
+import type { Instance } from '@cellwire/schema';
 import { applyMigrations, migrations } from '../src/store/index.js';
 import { UnexpectedTaskStateError, UnexpectedVMStateError, computeCapacities, DEFAULT_FLAVORS, openStore, seedHosts, type HostConfig, type Store } from '../src/compute.js';
+import { STATEMENT_CACHE_MAX } from '../src/store/table.js';
+import { parseConfig } from '../src/config.js';
+import { startCellService } from '../src/service.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cellwire-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,6 +140,65 @@ describe('store', () => {
     }
     expect(store.preparedStatements()).toBe(prepared);
     store.close();
+  });
+});
+
+describe('the statement cache is bounded', () => {
+  // Fields of an instance a child may send in instance_update_at_top, with a value of each.
+  const FIELDS: Record<string, (i: number) => unknown> = {
+    host: (i) => `h${i}`, node: (i) => `n${i}`, launched_on: (i) => `h${i}`, vm_state: () => 'active', task_state: () => null,
+    power_state: (i) => i % 5, display_name: (i) => `vm-${i}`, display_description: () => 'd', hostname: (i) => `vm${i}`,
+    image_ref: () => 'img', kernel_id: () => 'k', ramdisk_id: () => 'r', instance_type_id: () => 1, memory_mb: () => 512,
+    vcpus: () => 1, root_gb: () => 1, ephemeral_gb: () => 0, metadata: (i) => ({ k: String(i) }), system_metadata: () => ({}),
+    user_data: () => null, project_id: () => 'p', user_id: () => 'u', key_name: () => 'key', reservation_id: () => 'r-1',
+    launch_index: () => 0, availability_zone: () => 'az', locked: (i) => i % 2 === 0, os_type: () => 'linux',
+    architecture: () => 'x86_64', vm_mode: () => 'hvm', root_device_name: () => '/dev/vda', config_drive: () => '',
+    access_ip_v4: () => '10.0.0.1', access_ip_v6: () => null, auto_disk_config: () => false, progress: (i) => i % 100,
+    shutdown_terminate: () => false, disable_terminate: () => false, tags: () => ['t'], launched_at: () => '2024-01-01T00:00:00Z',
+  };
+  const names = Object.keys(FIELDS);
+  // A seeded generator: the same field sets on every run.
+  let seed = 13;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const randomInstance = (uuid: string, i: number): Instance => {
+    const out: Record<string, unknown> = { uuid };
+    for (const n of names) if (random() < 0.4) out[n] = FIELDS[n]?.(i);
+    return out as unknown as Instance;
+  };
+
+  it('holds at most STATEMENT_CACHE_MAX statements, whatever field sets the store is given', () => {
+    const store = openStore();
+    for (let i = 0; i < 600; i++) {
+      const uuid = `u-${i % 50}`;
+      const inst = randomInstance(uuid, i);
+      if (!store.instances.get(uuid, { readDeleted: true })) store.instances.create(inst);
+      else store.instances.update(uuid, inst, { readDeleted: true });
+    }
+    expect(store.instances.count()).toBe(50);
+    expect(STATEMENT_CACHE_MAX).toBeLessThanOrEqual(64);
+    expect(store.preparedStatements()).toBeLessThanOrEqual(STATEMENT_CACHE_MAX);
+    store.close();
+  });
+
+  it('instance_update_at_top casts with random field sets leave the top cell\'s cache bounded', async () => {
+    const network = new MemoryNetwork();
+    const common = { log_level: 'silent', update_interval_s: 3600 };
+    const top = await startCellService(parseConfig({ name: 'top', listen: 'memory://top', children: [{ name: 'kid', url: 'memory://kid' }], ...common }), { network, logger: silentLogger });
+    const kid = await startCellService(parseConfig({ name: 'kid', listen: 'memory://kid', parents: [{ name: 'top', url: 'memory://top' }], ...common }), { network, logger: silentLogger });
+    try {
+      const N = 400;
+      for (let i = 0; i < N; i++) {
+        // New instances (an INSERT of their fields) and updates of earlier ones.
+        const uuid = `00000000-0000-4000-8000-${String(i % 200).padStart(12, '0')}`;
+        await kid.runner.invoke('instance_update_at_top', adminContext(), { instance: randomInstance(uuid, i) });
+      }
+      const end = Date.now() + 10_000;
+      while (top.store.instances.count() < 200 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(top.store.instances.count()).toBe(200);
+      expect(top.store.preparedStatements()).toBeLessThanOrEqual(STATEMENT_CACHE_MAX);
+    } finally {
+      await Promise.all([top.close(), kid.close()]);
+    }
   });
 });
 

@@ -30,6 +30,9 @@ const OUTPUT = path.join(here, '..', 'test-output');
 const DOCS_SCREENSHOT = path.join(here, '..', '..', '..', 'docs', 'ui.png');
 
 const API = 'api-cell';
+/** api-cell's API token; its children have tokens of their own, which api-cell never needs. */
+const TOKEN = 'ui-test-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const CHILD = 'child-cell1';
 const GRANDCHILD = 'grandchild-cell1';
 
@@ -68,7 +71,13 @@ interface Tree {
  */
 async function startTree(): Promise<Tree> {
   const [pApi, pChild, pGrand] = [await freePort(), await freePort(), await freePort()];
-  const env = { LINK_API_CHILD: 'api-child-secret', LINK_CHILD_GRAND: 'child-grand-secret' };
+  const env = {
+    LINK_API_CHILD: 'api-child-secret',
+    LINK_CHILD_GRAND: 'child-grand-secret',
+    API_TOKEN: TOKEN,
+    CHILD_TOKEN: 'child-token-0123456789abcdef',
+    GRAND_TOKEN: 'grand-token-0123456789abcdef',
+  };
   const url = (p: number) => `http://127.0.0.1:${p}`;
   const host = (name: string, memory_mb: number) => ({ name, vcpus: 16, memory_mb, local_gb: 500 });
   const common = { log_level: 'silent', update_interval_s: 0.5 };
@@ -78,6 +87,7 @@ async function startTree(): Promise<Tree> {
     listen: url(pGrand),
     parents: [{ name: CHILD, url: url(pChild), secret_env: 'LINK_CHILD_GRAND' }],
     hosts: [host('gc1-h1', 32768), host('gc1-h2', 32768)],
+    api_token_env: 'GRAND_TOKEN',
   });
   const child = await start({
     name: CHILD,
@@ -85,6 +95,7 @@ async function startTree(): Promise<Tree> {
     parents: [{ name: API, url: url(pApi), secret_env: 'LINK_API_CHILD' }],
     children: [{ name: GRANDCHILD, url: url(pGrand), secret_env: 'LINK_CHILD_GRAND' }],
     hosts: [host('c1-h1', 65536)],
+    api_token_env: 'CHILD_TOKEN',
   });
   const api = await start({
     name: API,
@@ -92,6 +103,7 @@ async function startTree(): Promise<Tree> {
     children: [{ name: CHILD, url: url(pChild), secret_env: 'LINK_API_CHILD' }],
     mute_child_interval_s: 2,
     hosts: [host('api-h1', 16384)],
+    api_token_env: 'API_TOKEN',
   });
   // Settled once api-cell counts every cell's RAM.
   const ram = (c: CellService, own = false) => (own ? c.state().own_capacities : c.state().capacities).ram_free?.total_mb ?? 0;
@@ -118,7 +130,8 @@ describe('GET /v1/tree and GET /ui', () => {
   });
 
   it('/v1/tree reads every cell hop by hop, with each parent link', async () => {
-    const res = await fetch(`${tree.api.url}/v1/tree`);
+    expect((await fetch(`${tree.api.url}/v1/tree`)).status).toBe(401);
+    const res = await fetch(`${tree.api.url}/v1/tree`, { headers: AUTH });
     expect(res.status).toBe(200);
     const root = (await res.json()) as TreeCell;
     expect(paths(root)).toEqual([API, `${API}!${CHILD}`, `${API}!${CHILD}!${GRANDCHILD}`]);
@@ -128,10 +141,11 @@ describe('GET /v1/tree and GET /ui', () => {
     expect(child).toMatchObject({ name: CHILD, source: 'self', transport: 'http', mute: false, link: { name: CHILD, side: 'child', transport: 'http', state: 'ok' } });
     expect(child.own_capacities).toEqual(tree.child.state().own_capacities);
     expect(child.children[0]).toMatchObject({ name: GRANDCHILD, source: 'self', link: { name: GRANDCHILD, state: 'ok' } });
-    expect((await fetch(`${tree.api.url}/v1/tree?timeout_ms=x`)).status).toBe(400);
+    expect((await fetch(`${tree.api.url}/v1/tree?timeout_ms=x`, { headers: AUTH })).status).toBe(400);
   });
 
   it('/ui is one self-contained page that may only talk to its own cell', async () => {
+    // The same static page for every cell and caller, so a browser can open it without a token.
     const res = await fetch(`${tree.api.url}/ui`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -145,6 +159,13 @@ describe('GET /v1/tree and GET /ui', () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(html).toContain(`<script nonce="${nonce}">`);
+    // Nothing of the cell in it: its name and methods come from GET /v1/methods, with the token.
+    expect(html).not.toContain(API);
+    expect(html).not.toContain('build_instances');
+    expect((await fetch(`${tree.api.url}/v1/methods`)).status).toBe(401);
+    const methods = (await (await fetch(`${tree.api.url}/v1/methods`, { headers: AUTH })).json()) as { cell: string; methods: { name: string }[] };
+    expect(methods.cell).toBe(API);
+    expect(methods.methods.map((m) => m.name)).toContain('service_get_all');
   });
 });
 
@@ -173,13 +194,27 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(
       const foreign: string[] = [];
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('console', (m) => {
-        // The browser reports every 4xx answer; the one the test provokes (bad arguments) is expected.
-        if (m.type() === 'error' && !/status of 400 \(Bad Request\)/.test(m.text())) problems.push(`console: ${m.text()}`);
+        // The browser reports every 4xx answer; those the test provokes (bad arguments, no token yet) are expected.
+        if (m.type() === 'error' && !/status of (400 \(Bad Request\)|401 \(Unauthorized\))/.test(m.text())) problems.push(`console: ${m.text()}`);
       });
       page.on('request', (r) => {
         if (!r.url().startsWith(tree.api.url as string)) foreign.push(r.url());
       });
       await page.goto(`${tree.api.url}/ui`);
+
+      // 0. No token yet: the page reads nothing and asks for one; a wrong one is refused.
+      await page.locator('#token-form.needed').waitFor();
+      expect(await page.locator('#status').textContent()).toContain("this cell's API needs a bearer token");
+      expect(await page.locator('.cell[data-cell]').count()).toBe(0);
+      await page.fill('#token', 'wrong-token-0123456789');
+      await page.click('#token-use');
+      await page.locator('#status', { hasText: 'the token was refused: wrong bearer token' }).waitFor();
+      await page.fill('#token', TOKEN);
+      await page.click('#token-use');
+      await page.locator('#cell-name', { hasText: API }).waitFor();
+      // Kept for this tab only, and not in the field.
+      expect(await page.evaluate("sessionStorage.getItem('cellwire-api-token')")).toBe(TOKEN);
+      expect(await page.inputValue('#token')).toBe('');
 
       // 1. The three cells, each read from itself, with its free capacity; both links ok.
       const cell = (p: string) => page.locator(`.cell[data-cell="${p}"]`);
@@ -225,6 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')(
       await tree.child.close();
       const refused = await fetch(`${tree.api.url}/v1/call/get_host_uptime`, {
         method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
         body: JSON.stringify({ args: { cell_name: childPath, host_name: 'c1-h1' }, timeout_s: 5 }),
       });
       // A targeted call answers with a failure Response whose error names the cell it could not reach.

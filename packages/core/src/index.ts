@@ -21,7 +21,7 @@ export type {
   ServiceInfoRef,
   ValidateFunction,
 } from './service.js';
-export type { CallContext, CallNext, Interceptor } from './interceptor.js';
+export type { CallContext, CallNext, Interceptor, InterceptorHooks, ReceiveContext, ReceiveNext, SendContext, SendNext } from './interceptor.js';
 export type { HandlerContext } from './handler-context.js';
 export { Response } from './response.js';
 export { CellwireError, ERROR_CODES, isErrorCode } from './errors.js';
@@ -57,6 +57,9 @@ export { MAX_MESSAGE_DEPTH, RESPONSE_METHOD, decodeEnvelope, describeValidation,
 export { hopWaitUntil, resolveDeadline } from './deadline.js';
 export type { CallOptions } from './deadline.js';
 export { DedupeWindow } from './dedupe.js';
+export type { DedupeStore } from './dedupe.js';
+export { memoryCastOutbox } from './cast-outbox.js';
+export type { CastOutboxStore, HeldCast, StoredCast } from './cast-outbox.js';
 export { NeighbourState, sumNumeric } from './neighbours.js';
 export type { Capabilities, Capacities, CapacityUnits, Neighbour, NeighbourStateOptions, Side } from './neighbours.js';
 export { adminContext, makeContext } from './context.js';

@@ -34,6 +34,8 @@ export interface OriginParts {
   readonly interceptors: readonly Interceptor[];
   readonly callTimeoutMs: number;
   readonly maxDeadlineMs: number;
+  /** A cast's time to live: its default deadline, and the furthest one it may have. */
+  readonly castTtlMs: number;
   readonly envelopes: Envelopes;
   readonly local: LocalCalls;
   readonly waiters: Waiters;
@@ -51,6 +53,7 @@ export class OriginCalls {
   private readonly interceptors: readonly Interceptor[];
   private readonly callTimeoutMs: number;
   private readonly maxDeadlineMs: number;
+  private readonly castTtlMs: number;
   private readonly envelopes: Envelopes;
   private readonly local: LocalCalls;
   private readonly waiters: Waiters;
@@ -66,6 +69,7 @@ export class OriginCalls {
     this.interceptors = parts.interceptors;
     this.callTimeoutMs = parts.callTimeoutMs;
     this.maxDeadlineMs = parts.maxDeadlineMs;
+    this.castTtlMs = parts.castTtlMs;
     this.envelopes = parts.envelopes;
     this.local = parts.local;
     this.waiters = parts.waiters;
@@ -80,7 +84,9 @@ export class OriginCalls {
     if (this.runner.isClosed) throw shuttingDown(this.runner.name);
     const m = this.served(method);
     if (options.signal?.aborted) throw abortError(options.signal);
-    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    // A cast (no answer wanted) lives for its time to live, not the call timeout.
+    const cast = m.kind !== 'local' && !flag(m.needResponse, args as Record<string, unknown>);
+    const deadline = this.deadlineOf(options, !cast);
     const traceparent = options.traceparent ?? newTraceparent();
     if (this.interceptors.length === 0) return this.start(m, ctxt, args as Record<string, unknown>, deadline, traceparent, options);
     const call: CallContext = {
@@ -93,6 +99,7 @@ export class OriginCalls {
       deadline,
       signal: options.signal,
       traceparent,
+      traceparentGiven: options.traceparent !== undefined,
       message: undefined,
     };
     return applyInterceptors(this.interceptors, (c) =>
@@ -114,6 +121,14 @@ export class OriginCalls {
     options: CallOptions,
   ): Promise<Response[] | undefined> {
     return this.sendBroadcast(this.servedAny(method), ctxt, args as Record<string, unknown>, { ...route, runLocally: route.runLocally ?? true }, options);
+  }
+
+  /**
+   * The absolute deadline of a message made here: a call's from the call timeout (at most
+   * maxDeadlineMs away), a cast's from its time to live (at most castTtlMs away).
+   */
+  private deadlineOf(options: CallOptions, needResponse: boolean): number {
+    return needResponse ? resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs) : resolveDeadline(options, this.castTtlMs, this.castTtlMs);
   }
 
   /** The registered method a caller names (by descriptor or wire name), or UnknownMethod. */
@@ -179,7 +194,7 @@ export class OriginCalls {
     route: Route & { readonly target: string },
     options: CallOptions,
   ): Promise<Response | undefined> {
-    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const deadline = this.deadlineOf(options, route.needResponse);
     const env = this.envelopes.request('targeted', m, ctxt, args, route, deadline, options);
     env.target_cell = route.target;
     arrive(env, this.runner.name);
@@ -201,7 +216,7 @@ export class OriginCalls {
     route: Route & { readonly runLocally: boolean },
     options: CallOptions,
   ): Promise<Response[] | undefined> {
-    const deadline = resolveDeadline(options, this.callTimeoutMs, this.maxDeadlineMs);
+    const deadline = this.deadlineOf(options, route.needResponse);
     const env = this.envelopes.request('broadcast', m, ctxt, args, route, deadline, options);
     env.run_locally = route.runLocally;
     arrive(env, this.runner.name);

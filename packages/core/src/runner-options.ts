@@ -2,7 +2,9 @@
  * What a MessageRunner is configured with and what it counts, apart from the runner itself
  * so that the runner's file holds only its behaviour. Re-exported by runner.ts.
  */
+import type { CastOutboxStore } from './cast-outbox.js';
 import type { CallOptions } from './deadline.js';
+import type { DedupeStore } from './dedupe.js';
 import type { Interceptor } from './interceptor.js';
 import type { Logger } from './logger.js';
 import type { NeighbourStateOptions } from './neighbours.js';
@@ -38,6 +40,31 @@ export interface RunnerOptions extends NeighbourStateOptions {
   readonly hopMarginMs?: number;
   /** How long a message uuid is remembered (default 5 min). */
   readonly dedupeWindowMs?: number;
+  /**
+   * Keeps the dedupe window across restarts (a cell's store): without it the window lives in
+   * memory, and a message redelivered or replayed after a restart runs again. A uuid is
+   * recorded here (`add`) before its message runs; see DedupeStore.
+   */
+  readonly dedupeStore?: DedupeStore;
+  /**
+   * A cast's time to live (default 24 h): the deadline a cast made here carries, and the most
+   * a received cast's deadline is kept. It is not the call timeout: a cast may wait in a
+   * stopped cell's queue, or in an outbox, far longer than anyone waits for an answer.
+   * `maxDeadlineMs` does not cap it: that bounds calls, which hold collectors and reply
+   * channels; a cast holds no more than a queue or outbox entry. Each hand-off of a cast to
+   * the next cell still waits at most `callTimeoutMs`.
+   */
+  readonly castTtlMs?: number;
+  /**
+   * Where a cell holds the casts it accepted from a neighbour and could not pass on (the next
+   * hop refused them): they are retried, oldest first per neighbour, until their time to
+   * live ends. Without one such a cast is logged and counted as lost (`stats.castsLost`).
+   * A cast made here is never held: its caller is told (`unavailable`) instead.
+   */
+  readonly castOutbox?: CastOutboxStore;
+  /** First retry delay of a neighbour's held casts (default 1 s), doubling to `castRetryMaxMs` (default 5 s). */
+  readonly castRetryMs?: number;
+  readonly castRetryMaxMs?: number;
   /** Error classes rebuilt from the wire (default: cellwire's own). */
   readonly errors?: ErrorRegistry;
   /** Send stack traces with remote errors (default false: stacks stay home). */
@@ -55,8 +82,24 @@ export interface RunnerOptions extends NeighbourStateOptions {
 export interface RunnerStats {
   received: number;
   sent: number;
-  /** Casts that could not be handed to the next cell. */
+  /** Casts that could not be handed to the next cell (every failed hand-off, retries included). */
   castFailures: number;
+  /**
+   * Casts this cell took on: received from a neighbour (not a duplicate), or made here and
+   * handed to every next hop. What became of them is counted per hand-off below.
+   */
+  castsAccepted: number;
+  /** Hand-offs of a cast that the next cell accepted (directly, or later from the outbox). */
+  castsDelivered: number;
+  /** Hand-offs refused at the origin: the caller was told (`unavailable`). */
+  castsRefused: number;
+  /** Hand-offs refused past the origin and kept in the outbox to retry. */
+  castsHeld: number;
+  /**
+   * Hand-offs given up with nobody told: no outbox, a refusal a retry cannot cure
+   * (unauthenticated, too large, ...), or a time to live that ran out. Each is logged.
+   */
+  castsLost: number;
   /** Redelivered or looping messages that were not run again. */
   duplicates: number;
   /** Answers that came after their caller stopped waiting. */

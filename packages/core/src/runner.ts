@@ -11,6 +11,7 @@
  * caller gets them), peer-checks.ts (what a neighbour may send).
  */
 import { checkedResult, fromWire } from './answers.js';
+import { CastOutbox, type HeldCast } from './cast-outbox.js';
 import { CellMaxHopCountReached, CellRoutingInconsistency, CellTimeout, InvalidArgument } from './cell-errors.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { Collectors, type BroadcastCaller } from './collector.js';
@@ -18,6 +19,7 @@ import { hopWaitUntil, type CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
 import { arrive, Envelopes, type Route } from './envelopes.js';
 import { CellwireError } from './errors.js';
+import { applyHooks, type ReceiveContext, type ReceiveNext, type SendContext, type SendNext } from './interceptor.js';
 import { abortError, linkError, shuttingDown } from './link-errors.js';
 import { LocalCalls, failureHere } from './local-call.js';
 import { logFields } from './log-fields.js';
@@ -35,7 +37,7 @@ import type { Invoker, RunnerOptions, RunnerStats } from './runner-options.js';
 import type { AnyService, MethodDescriptor, ServiceHandlers } from './service.js';
 import { safeDelay } from './timers.js';
 import { newTraceparent } from './trace.js';
-import type { Inbound } from './transport.js';
+import type { Inbound, SendOptions } from './transport.js';
 import { Waiters } from './waiters.js';
 import type { Envelope, RequestContext, WireResponse } from './wire.js';
 
@@ -53,11 +55,27 @@ export class MessageRunner implements Invoker {
   readonly name: string;
   readonly state: NeighbourState;
   readonly errors: ErrorRegistry;
-  readonly stats: RunnerStats = { received: 0, sent: 0, castFailures: 0, duplicates: 0, lateResponses: 0, invalid: 0 };
+  readonly stats: RunnerStats = {
+    received: 0,
+    sent: 0,
+    castFailures: 0,
+    castsAccepted: 0,
+    castsDelivered: 0,
+    castsRefused: 0,
+    castsHeld: 0,
+    castsLost: 0,
+    duplicates: 0,
+    lateResponses: 0,
+    invalid: 0,
+  };
   readonly logger: Logger;
   private readonly registry = new ServiceRegistry();
   private readonly callTimeoutMs: number;
   private readonly maxDeadlineMs: number;
+  /** A cast's time to live: the deadline of casts made here, and the cap of received ones. */
+  private readonly castTtlMs: number;
+  /** Casts accepted from a neighbour that the next hop refused, retried; undefined: they are lost. */
+  private readonly outbox: CastOutbox | undefined;
   private readonly hopMarginMs: number;
   private readonly sendStacks: boolean;
   private readonly dedupe: DedupeWindow;
@@ -67,6 +85,10 @@ export class MessageRunner implements Invoker {
   private readonly collectors: Collectors;
   private readonly replyChannels = new ReplyChannels();
   private readonly origin: OriginCalls;
+  /** The interceptors' send hooks, chained once; undefined when none has one (links are called directly). */
+  private readonly sendChain: SendNext | undefined;
+  /** The interceptors' receive hooks; empty when none has one. */
+  private readonly receiveHooks: readonly ((next: ReceiveNext) => ReceiveNext)[];
   private closed = false;
 
   constructor(options: RunnerOptions) {
@@ -77,13 +99,33 @@ export class MessageRunner implements Invoker {
     this.state = new NeighbourState(options.name, options);
     for (const s of options.services ?? []) this.registry.add(s);
     const interceptors = options.interceptors ?? [];
+    // Hop hooks (tracing): each copy of an envelope carries the trace context they pass on.
+    this.sendChain = applyHooks(
+      interceptors.flatMap((i) => (i.send ? [i.send] : [])),
+      (s: SendContext) => s.link.send(encodeEnvelope(s.traceparent === s.message.traceparent ? s.message : { ...s.message, traceparent: s.traceparent }), s.options),
+    );
+    this.receiveHooks = interceptors.flatMap((i) => (i.receive ? [i.receive] : []));
     this.maxDeadlineMs = options.maxDeadlineMs ?? 3_600_000;
     this.callTimeoutMs = Math.min(options.callTimeoutMs ?? 60_000, this.maxDeadlineMs);
+    // Not capped by maxDeadlineMs: that bounds calls, which hold collectors and reply channels
+    // here; a cast holds at most a queue or outbox entry, until its time to live ends.
+    this.castTtlMs = options.castTtlMs ?? 24 * 3_600_000;
     this.hopMarginMs = options.hopMarginMs ?? 250;
     this.sendStacks = options.sendStacks ?? false;
     this.errors = options.errors ?? defaultErrorRegistry();
     this.logger = options.logger ?? consoleLogger(options.name);
-    this.dedupe = new DedupeWindow(options.dedupeWindowMs);
+    this.dedupe = new DedupeWindow(options.dedupeWindowMs, undefined, options.dedupeStore);
+    this.outbox = options.castOutbox
+      ? new CastOutbox({
+          store: options.castOutbox,
+          linkOf: (side, name) => (side === 'parent' ? this.state.parents : this.state.children).get(name)?.link,
+          stats: this.stats,
+          logger: this.logger,
+          handoffMs: this.callTimeoutMs,
+          retryMs: options.castRetryMs ?? 1000,
+          retryMaxMs: options.castRetryMaxMs ?? 5000,
+        })
+      : undefined;
     this.envelopes = new Envelopes(this.registry, options.maxHopCount ?? 10, options.sendServiceVersion ?? true);
     this.local = new LocalCalls(this, this.registry, interceptors);
     // The callbacks into the routing below are made once here, never per message.
@@ -94,6 +136,7 @@ export class MessageRunner implements Invoker {
       interceptors,
       callTimeoutMs: this.callTimeoutMs,
       maxDeadlineMs: this.maxDeadlineMs,
+      castTtlMs: this.castTtlMs,
       envelopes: this.envelopes,
       local: this.local,
       waiters: this.waiters,
@@ -133,9 +176,20 @@ export class MessageRunner implements Invoker {
     return this.waiters.size + this.collectors.size + this.replyChannels.size;
   }
 
+  /** Casts held in the outbox now, to be retried (0 without an outbox). */
+  heldCasts(): number {
+    return this.outbox?.size ?? 0;
+  }
+
+  /** Retries the held casts now rather than at their next turn; resolves when that round is done. */
+  retryHeldCasts(): Promise<void> {
+    return this.outbox?.flush() ?? Promise.resolve();
+  }
+
   /** Refuses new work with `unavailable`, fails every open call and releases everything held. */
   close(): void {
     this.closed = true;
+    this.outbox?.close();
     const err = () => shuttingDown(this.name);
     this.waiters.failAll(err);
     this.collectors.failAll(err);
@@ -237,15 +291,30 @@ export class MessageRunner implements Invoker {
     arrive(env, this.name);
     const now = Date.now();
     // A received deadline is capped: a peer does not decide how long this cell holds state.
-    const deadline = Math.min(env.deadline ?? now + this.callTimeoutMs, now + this.maxDeadlineMs);
+    // A cast's deadline is its time to live, capped the same way by castTtlMs.
+    const cast = !env.need_response && env.message_type !== 'response';
+    const deadline = cast
+      ? Math.min(env.deadline ?? now + this.castTtlMs, now + this.castTtlMs)
+      : Math.min(env.deadline ?? now + this.callTimeoutMs, now + this.maxDeadlineMs);
     const meta: Meta = { deadline, origin: false, inbound };
     const from = previousCell(env.routing_path) ?? '';
     // Broadcast calls remember their first sender: a duplicate from another one is a second path.
     const sender = env.message_type === 'broadcast' && env.need_response ? from : undefined;
-    if (env.message_type !== 'response' && !this.dedupe.firstSeen(env.uuid, now, sender)) return this.duplicate(env, inbound, deadline, from);
+    if (env.message_type !== 'response') {
+      let first: boolean;
+      try {
+        first = this.dedupe.firstSeen(env.uuid, now, sender);
+      } catch (e) {
+        // Its uuid could not be recorded (the dedupe store failed): run nothing, refuse it.
+        return this.refuse(inbound, new CellwireError('unavailable', `cell ${this.name} cannot record message ${env.uuid}: ${(e as Error).message}`, { cause: e }), env);
+      }
+      if (!first) return this.duplicate(env, inbound, deadline, from);
+    }
+    if (cast) this.stats.castsAccepted++;
     if (env.need_response && inbound.reply && env.message_type !== 'response') this.holdReply(env, inbound, deadline);
     else inbound.reply?.(undefined);
 
+    if (this.receiveHooks.length > 0) return this.receiveThroughHooks(env, meta, from);
     if (env.message_type === 'response') return this.routeResponse(env);
     if (env.message_type === 'targeted') return this.processTargeted(env, meta);
     return this.processBroadcast(env, meta, true);
@@ -286,6 +355,37 @@ export class MessageRunner implements Invoker {
     this.replyChannels.hold(env.uuid, from, inbound.reply, deadline);
   }
 
+  /**
+   * A received message through the interceptors' receive hooks: the trace context they pass
+   * on is the one this cell's handler, sends and answers carry for it.
+   */
+  private receiveThroughHooks(env: Envelope, meta: Meta, from: string): Promise<void> {
+    const chain = applyHooks(this.receiveHooks, (r: ReceiveContext) => {
+      env.traceparent = r.traceparent;
+      if (env.message_type === 'response') return this.routeResponse(env);
+      if (env.message_type === 'targeted') return this.processTargeted(env, meta);
+      return this.processBroadcast(env, meta, true);
+    }) as (r: ReceiveContext) => Promise<void>;
+    const method = this.registry.get(env.method_name)?.method;
+    return chain({ stage: 'receive', cell: this.name, from, message: env, method, deadline: meta.deadline, traceparent: env.traceparent });
+  }
+
+  /**
+   * Hands `env` to a neighbour's link (`data`: its text, when already encoded), through the
+   * interceptors' send hooks when there are any.
+   */
+  private sendTo(n: Neighbour, env: Envelope, data: string | undefined, options: SendOptions): Promise<string | undefined> {
+    const chain = this.sendChain;
+    if (chain === undefined) return n.link.send(data ?? encodeEnvelope(env), options);
+    const method = this.registry.get(env.method_name)?.method;
+    const send: SendContext = { stage: 'send', cell: this.name, neighbour: n.name, side: n.side, link: n.link, message: env, options, method, traceparent: env.traceparent };
+    try {
+      return chain(send);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   private neighbourFor(env: Envelope, name: string): Neighbour | undefined {
     return (env.direction === 'up' ? this.state.parents : this.state.children).get(name);
   }
@@ -314,11 +414,16 @@ export class MessageRunner implements Invoker {
     }
     if (env.hop_count >= env.max_hop_count) return this.respondFailure(env, new CellMaxHopCountReached(env.hop_count), meta);
     const nextPath = appendHop(env.routing_path, next);
-    const waitUntil = env.need_response ? hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs) : meta.deadline;
+    const waitUntil = env.need_response ? hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs) : this.handoffUntil(meta.deadline);
+    if (!env.need_response && !meta.origin) {
+      if (this.castExpired(env, meta, next)) return;
+      // Casts held for this neighbour go first: this one queues behind them.
+      if (this.outbox?.holds(neighbour.side, next)) return this.holdCast(env, neighbour, 'targeted', encodeEnvelope(env), meta.deadline);
+    }
     let reply: string | undefined;
     try {
       this.stats.sent++;
-      reply = await neighbour.link.send(encodeEnvelope(env), {
+      reply = await this.sendTo(neighbour, env, undefined, {
         messageType: 'targeted',
         fanout: env.fanout,
         expectReply: env.need_response,
@@ -332,10 +437,18 @@ export class MessageRunner implements Invoker {
         // The line names the message's own method; the request id ties it to the call that sent it.
         const fields = logFields(env, { code: err.code });
         this.logger.warn(`cast ${env.method_name} to ${target} failed at ${env.routing_path}: ${err.message}`, fields);
-        if (meta.origin) throw err;
-        return;
+        if (meta.origin) {
+          this.stats.castsRefused++;
+          throw err;
+        }
+        // Accepted from a neighbour already: held and retried, or counted lost (logged).
+        return this.castNotHandedOn(env, neighbour, 'targeted', encodeEnvelope(env), err, meta.deadline);
       }
       return this.respondFailure(env, err, meta);
+    }
+    if (!env.need_response) {
+      this.stats.castsDelivered++;
+      if (meta.origin) this.stats.castsAccepted++;
     }
     if (reply !== undefined) this.acceptReply(reply, env, meta, next);
   }
@@ -372,21 +485,37 @@ export class MessageRunner implements Invoker {
         const r = await this.local.received(env, meta.deadline, meta.origin);
         if (r.failure) this.logger.warn(`cast ${env.method_name} failed at ${env.routing_path}: ${(r.value as Error).message}`, logFields(env));
       }
-      if (hops.length === 0) return;
+      if (hops.length === 0) {
+        if (meta.origin) this.stats.castsAccepted++;
+        return;
+      }
+      if (!meta.origin && this.castExpired(env, meta, hops.map((n) => n.name).join(', '))) return;
       const data = encodeEnvelope(env);
+      const handoff = this.handoffUntil(meta.deadline);
+      // At the origin the caller learns of every next hop that refused (see castRefusal).
+      const refused: CellwireError[] = [];
       await Promise.all(
         hops.map((n) => {
+          if (!meta.origin && this.outbox?.holds(n.side, n.name)) return this.holdCast(env, n, 'broadcast', data, meta.deadline);
           this.stats.sent++;
-          return n.link.send(data, { messageType: 'broadcast', fanout: env.fanout, expectReply: false, deadline: meta.deadline, durable: true }).then(
-            () => undefined,
+          return this.sendTo(n, env, data, { messageType: 'broadcast', fanout: env.fanout, expectReply: false, deadline: handoff, durable: true }).then(
+            () => void this.stats.castsDelivered++,
             (e: unknown) => {
               this.stats.castFailures++;
               const err = linkError(e, appendHop(env.routing_path, n.name), n.name);
               this.logger.warn(`broadcast ${env.method_name} could not reach ${err.cell}: ${err.message}`, logFields(env, { code: err.code }));
+              if (meta.origin) refused.push(err);
+              else this.castNotHandedOn(env, n, 'broadcast', data, err, meta.deadline);
             },
           );
         }),
       );
+      if (!meta.origin) return;
+      if (refused.length > 0) {
+        this.stats.castsRefused += refused.length;
+        throw castRefusal(env, refused, hops);
+      }
+      this.stats.castsAccepted++;
       return;
     }
     const waitUntil = hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs);
@@ -395,7 +524,7 @@ export class MessageRunner implements Invoker {
       const data = encodeEnvelope(env);
       for (const n of hops) {
         this.stats.sent++;
-        n.link.send(data, { messageType: 'broadcast', fanout: env.fanout, expectReply: true, deadline: waitUntil, durable: false }).then(
+        this.sendTo(n, env, data, { messageType: 'broadcast', fanout: env.fanout, expectReply: true, deadline: waitUntil, durable: false }).then(
           (reply) => (reply === undefined ? undefined : this.acceptReply(reply, env, meta, n.name)),
           (e: unknown) => this.collectors.neighbourFailed(env.uuid, n.name, e),
         );
@@ -403,6 +532,52 @@ export class MessageRunner implements Invoker {
     }
     if (runLocally) this.collectors.ranLocally(collector, await this.local.received(env, meta.deadline, meta.origin));
     else this.collectors.finishIfDone(collector);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Casts this cell accepted and must pass on (the origin's caller is told instead)
+  // ---------------------------------------------------------------------------------------
+
+  /** How long one hand-off of a cast may take: its time to live is not a reason to wait that long. */
+  private handoffUntil(deadline: number): number {
+    return Math.min(deadline, Date.now() + this.callTimeoutMs);
+  }
+
+  /**
+   * A received cast whose time to live ended before it could be passed on: dropped, logged and
+   * counted lost. (A cast for this cell still runs here, late or not, as before.)
+   */
+  private castExpired(env: Envelope, meta: Meta, next: string): boolean {
+    if (meta.deadline > Date.now()) return false;
+    this.stats.castsLost++;
+    const at = new Date(meta.deadline).toISOString();
+    this.logger.warn(`cast ${env.method_name} not passed on from ${env.routing_path} to ${next}: its time to live ended at ${at}`, logFields(env, { code: 'timeout' }));
+    return true;
+  }
+
+  /** A next hop refused a cast accepted from a neighbour: held for a retry when it may succeed, else lost. */
+  private castNotHandedOn(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', data: string, err: CellwireError, until: number): void {
+    if (this.outbox && err.retryable) return this.holdCast(env, n, type, data, until);
+    this.stats.castsLost++;
+    const why = this.outbox ? 'a retry cannot help' : 'this cell has no outbox to hold it';
+    this.logger.warn(`cast ${env.method_name} accepted at ${env.routing_path} is lost: ${n.name} refused it (${err.message}) and ${why}`, logFields(env, { code: err.code }));
+  }
+
+  private holdCast(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', data: string, until: number): void {
+    const outbox = this.outbox as CastOutbox;
+    const cast: HeldCast = { side: n.side, neighbour: n.name, messageType: type, fanout: env.fanout, data, until, uuid: env.uuid, method: env.method_name };
+    const first = !outbox.holds(n.side, n.name);
+    try {
+      outbox.hold(cast);
+    } catch (e) {
+      this.stats.castsLost++;
+      this.logger.error(`cast ${env.method_name} for ${n.name} is lost: the outbox could not hold it: ${(e as Error).message}`, logFields(env));
+      return;
+    }
+    // One line at info when a neighbour starts refusing; the casts that queue behind at debug.
+    const line = `cast ${env.method_name} held at ${env.routing_path} for ${n.name}, retried until ${new Date(until).toISOString()}`;
+    if (first) this.logger.info(line, logFields(env));
+    else this.logger.debug(line, logFields(env));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -474,7 +649,7 @@ export class MessageRunner implements Invoker {
     const lastHop = res.routing_path.split(PATH_CELL_SEP).length + 1 === target.split(PATH_CELL_SEP).length;
     try {
       this.stats.sent++;
-      await neighbour.link.send(data, {
+      await this.sendTo(neighbour, res, data, {
         messageType: 'response',
         fanout: lastHop,
         expectReply: false,
@@ -499,6 +674,26 @@ export class MessageRunner implements Invoker {
     this.stats.lateResponses++;
     this.logger.debug(`dropped a late response for ${uuid} from ${from}`, logFields(res));
   }
+}
+
+/**
+ * What the caller of a broadcast cast gets when next hops refused it: with one next hop, that
+ * hop's own error (as a targeted cast); with several, one error naming every cell that
+ * refused (`details.refused`) and those that took it (`details.accepted`: they keep it, the
+ * cast is not withdrawn). Its code is the refusals' own when they share one, else `unavailable`.
+ */
+function castRefusal(env: Envelope, refused: CellwireError[], hops: readonly Neighbour[]): CellwireError {
+  const first = refused[0] as CellwireError;
+  if (hops.length === 1) return first;
+  const refusedCells = refused.map((e) => e.cell ?? '?');
+  const accepted = hops.map((n) => appendHop(env.routing_path, n.name)).filter((p) => !refusedCells.includes(p));
+  const code = refused.every((e) => e.code === first.code) ? first.code : 'unavailable';
+  const took = accepted.length > 0 ? `; ${accepted.join(', ')} took it` : '';
+  return new CellwireError(code, `broadcast cast ${env.method_name} was refused by ${refusedCells.join(', ')} (${refused.map((e) => e.message).join('; ')})${took}`, {
+    cell: first.cell,
+    details: { refused: refusedCells, accepted },
+    cause: first,
+  });
 }
 
 export { newTraceparent, safeDelay };

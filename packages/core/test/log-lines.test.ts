@@ -26,7 +26,11 @@ describe('log lines', () => {
     const lines: Line[] = [];
     tree = testTree({ top: ['mid'] }, (cell) => ({ services: [serve(testService, testHandlers(cell))], logger: capturing(lines) }));
     tree.stop('top');
-    await tree.cell('mid').invoke(testService.methods.note, makeContext({ request_id: 'req-note' }), { text: 'hi' }, { traceparent });
+    // The caller is told (the cast was not handed on), and the line names the message.
+    await expect(tree.cell('mid').invoke(testService.methods.note, makeContext({ request_id: 'req-note' }), { text: 'hi' }, { traceparent })).rejects.toMatchObject({
+      code: 'unavailable',
+      cell: 'mid!top',
+    });
     const line = lines.find(([, m]) => m.startsWith('broadcast note could not reach'));
     expect(line?.[2]).toEqual({ request_id: 'req-note', trace_id: TRACE, method: 'note', uuid: expect.any(String), code: 'unavailable' });
   });

@@ -22,6 +22,8 @@ describe('spec arguments', () => {
     expect(targetOf('instance.cell_name', { instance: null })).toBeUndefined();
     expect(targetOf('cell_name', { cell_name: '' })).toBeUndefined();
     expect(targetOf('cell_name', { cell_name: 3 })).toBeUndefined();
+    // A dotted path does not go through a string (a string's characters are not its fields).
+    expect(targetOf('cell.0', { cell: 'api' })).toBeUndefined();
   });
 });
 

@@ -14,6 +14,7 @@ import { ComputeNodeRepo, ServiceRepo } from './hosts.js';
 import { InstanceRepo } from './instances.js';
 import { applyMigrations, appliedMigrations, type AppliedMigration } from './migrations.js';
 import { ActionRepo, BdmRepo, BwUsageRepo, ConsoleTokenRepo, FaultRepo, KeypairRepo, MigrationRepo, TaskLogRepo } from './records.js';
+import { CastOutboxRepo, SeenMessageRepo } from './reliability.js';
 import { StatementCache } from './table.js';
 
 export interface Store {
@@ -31,13 +32,17 @@ export interface Store {
   readonly taskLogs: TaskLogRepo;
   readonly bwUsage: BwUsageRepo;
   readonly consoleTokens: ConsoleTokenRepo;
+  /** Message uuids the runner has seen (its dedupe window, kept across restarts). */
+  readonly seenMessages: SeenMessageRepo;
+  /** Casts accepted from a neighbour and held for a next hop that refused them. */
+  readonly castOutbox: CastOutboxRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints); a throw rolls it back. */
   transaction<T>(fn: () => T): T;
   /** The schema migrations recorded in this database, oldest first. */
   appliedMigrations(): AppliedMigration[];
   /** The versions the last open applied (empty when the schema was already current). */
   readonly migratedNow: readonly number[];
-  /** How many distinct statements have been prepared (each is prepared once). */
+  /** How many prepared statements the store keeps now (at most STATEMENT_CACHE_MAX, 64). */
   preparedStatements(): number;
   readonly isOpen: boolean;
   close(): void;
@@ -68,6 +73,8 @@ export function openStore(path: string = ':memory:'): Store {
     taskLogs: new TaskLogRepo(sql),
     bwUsage: new BwUsageRepo(sql),
     consoleTokens: new ConsoleTokenRepo(sql),
+    seenMessages: new SeenMessageRepo(db),
+    castOutbox: new CastOutboxRepo(db),
     transaction,
     appliedMigrations: () => appliedMigrations(db),
     migratedNow,
@@ -90,3 +97,4 @@ export type { BwUsageRow, ConsoleToken } from './records.js';
 export { InstanceRepo } from './instances.js';
 export { ComputeNodeRepo, ServiceRepo } from './hosts.js';
 export { ActionRepo, BdmRepo, BwUsageRepo, ConsoleTokenRepo, FaultRepo, KeypairRepo, MigrationRepo, TaskLogRepo } from './records.js';
+export { CastOutboxRepo, SeenMessageRepo } from './reliability.js';

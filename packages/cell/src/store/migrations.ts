@@ -311,6 +311,37 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'seen_messages_and_cast_outbox',
+    up(db) {
+      // The runner's dedupe window kept across restarts, and the casts it accepted and holds
+      // for a neighbour that refused them (store/reliability.ts). Times are ms since epoch
+      // (INTEGER), as the runner counts them. seen_messages is written once per message:
+      // appended in rowid order (which is expiry order), with no index to keep up.
+      db.exec(`
+        CREATE TABLE seen_messages (
+          id INTEGER PRIMARY KEY,
+          key TEXT NOT NULL,
+          until INTEGER NOT NULL
+        );
+
+        CREATE TABLE cast_outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          side TEXT NOT NULL,
+          neighbour TEXT NOT NULL,
+          message_type TEXT NOT NULL,
+          fanout INTEGER NOT NULL DEFAULT 0,
+          data TEXT NOT NULL,
+          until INTEGER NOT NULL,
+          uuid TEXT NOT NULL,
+          method TEXT NOT NULL,
+          held_at TEXT NOT NULL
+        );
+        CREATE INDEX cast_outbox_neighbour_idx ON cast_outbox (side, neighbour, id);
+      `);
+    },
+  },
 ];
 
 /** One applied migration as recorded. */

@@ -44,21 +44,40 @@ export function columns(spec: string): Column[] {
     });
 }
 
-/** Prepares each distinct SQL text once. */
+/**
+ * Most prepared statements a store keeps. Updates use one statement per table whatever
+ * fields they set, but inserts and some queries depend on their input (which fields an
+ * instance arrives with), and a cache that only grows is a leak a peer can drive: every
+ * statement holds SQLite memory until it is dropped.
+ */
+export const STATEMENT_CACHE_MAX = 64;
+
+/**
+ * Prepares each SQL text once and keeps the `max` most recently used (an LRU); a statement
+ * dropped from the cache is finalized when it is garbage-collected.
+ */
 export class StatementCache {
   private readonly cache = new Map<string, SqlStatement<unknown>>();
-  constructor(readonly db: SqlDatabase) {}
+  constructor(
+    readonly db: SqlDatabase,
+    readonly max: number = STATEMENT_CACHE_MAX,
+  ) {}
 
   get<Row = Record<string, unknown>>(sql: string): SqlStatement<Row> {
     let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
+    if (s) {
+      // Most recently used last: a Map iterates in insertion order.
+      this.cache.delete(sql);
       this.cache.set(sql, s);
+      return s as SqlStatement<Row>;
     }
+    s = this.db.prepare(sql);
+    this.cache.set(sql, s);
+    if (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value as string);
     return s as SqlStatement<Row>;
   }
 
-  /** Number of prepared statements (for tests of the cache). */
+  /** Number of prepared statements kept now (at most `max`). */
   get size(): number {
     return this.cache.size;
   }
@@ -69,6 +88,7 @@ const q = (name: string) => `"${name}"`;
 /** One table: typed inserts, updates and row mapping. */
 export class Table<T extends object> {
   private readonly byName: Map<string, Column>;
+  private updateSql: string | undefined;
 
   constructor(
     private readonly sql: StatementCache,
@@ -150,13 +170,26 @@ export class Table<T extends object> {
     return Number(r.lastInsertRowid);
   }
 
-  /** Updates the given fields of one row; returns whether a row changed. */
+  /**
+   * Updates the given fields of one row; returns whether a row changed. One statement per
+   * table sets every column, each to its new value when given (`@s_col` is 1) and to itself
+   * otherwise, so any set of fields uses the same prepared statement.
+   */
   updateById(id: number, values: Partial<T> | Record<string, unknown>): boolean {
     const cols = this.toColumns(values);
     if (cols.size === 0) return this.sql.get(`SELECT 1 FROM ${this.name} WHERE id = ?`).get(id) !== undefined;
-    const names = [...cols.keys()];
-    const sql = `UPDATE ${this.name} SET ${names.map((n) => `${q(n)} = @${n}`).join(', ')} WHERE id = @__id`;
-    return this.sql.get(sql).run({ ...Object.fromEntries(cols), __id: id }).changes > 0;
+    const params: Record<string, unknown> = { __id: id };
+    for (const c of this.cols) {
+      if (c.name === 'id') continue;
+      const given = cols.has(c.name);
+      params[`s_${c.name}`] = given ? 1 : 0;
+      params[`v_${c.name}`] = given ? cols.get(c.name) : null;
+    }
+    this.updateSql ??= `UPDATE ${this.name} SET ${this.cols
+      .filter((c) => c.name !== 'id')
+      .map((c) => `${q(c.name)} = CASE WHEN @s_${c.name} THEN @v_${c.name} ELSE ${q(c.name)} END`)
+      .join(', ')} WHERE id = @__id`;
+    return this.sql.get(this.updateSql).run(params).changes > 0;
   }
 
   /** Rows matching a WHERE clause (with its ORDER BY / LIMIT), mapped. */

@@ -1,0 +1,90 @@
+/**
+ * The vocabulary of a service's method table (docs/sdk.md). Each entry of a `methods.ts` is
+ * one `method<Args, Result>({...})`: the type arguments are the argument and result types,
+ * the object literal is the routing spec. `cellwire-codegen` reads both with ts-morph, so the
+ * literal must stay a plain literal (no spreads, no computed values).
+ */
+// @ts-nocheck
+
+
+/**
+ * How a message travels: to one named cell, to every cell in one direction, either (chosen
+ * by an optional target argument), or nowhere: `local` runs the handler in the calling cell
+ * only (it may send further messages itself).
+ */
+export type MethodKind = 'targeted' | 'broadcast' | 'targeted_or_broadcast' | 'local';
+
+/** `up` goes to parents, `down` to children. Responses travel the other way. */
+export type Direction = 'up' | 'down';
+
+/**
+ * Whether the origin waits for an answer: fixed, or read from a boolean argument
+ * (`{ arg: 'call', default: false }`; `negate: true` for `do_cast`, where true means "do not wait").
+ */
+export type NeedResponse = boolean | { readonly arg: string; readonly negate?: boolean; readonly default: boolean };
+
+/** Whether a broadcast also runs in the cell that sends it: fixed, or read from an argument. */
+export type RunLocally = boolean | { readonly arg: string; readonly default: boolean };
+
+/**
+ * How the target cell of a targeted message is chosen:
+ * - `none`: broadcasts and local methods;
+ * - `{ arg: 'cell_name' }`: a path argument, possibly nested (`instance.cell_name`);
+ *   `optional: true` makes a `targeted_or_broadcast` method a broadcast when it is absent;
+ *   `ifMissing: 'skip'` sends nothing (and logs) when it is absent, and the call resolves
+ *   with undefined, as the reference does for an instance that has no cell yet; the default
+ *   refuses the call with `CellRoutingInconsistency` ('No cell given in routing path.').
+ */
+export type Target =
+  | 'none'
+  | { readonly arg: string; readonly optional?: boolean; readonly ifMissing?: 'error' | 'skip' };
+
+/** The routing spec of one method. */
+export interface MethodSpec {
+  readonly kind: MethodKind;
+  readonly direction: Direction;
+  readonly needResponse: NeedResponse;
+  readonly target: Target;
+  /** Broadcasts only (default true). */
+  readonly runLocally?: RunLocally;
+  /** Deliver to every service instance of the next cell. */
+  readonly fanout?: boolean;
+  /** The handler runs only in a cell with no parents; elsewhere it answers null. */
+  readonly topOnly?: boolean;
+  /** Only ever sent by cells to cells: no client stub, not callable through a cell's API. */
+  readonly internal?: boolean;
+}
+
+/** A method declaration: the spec, branded with its argument and result types. */
+export type MethodDef<Args, Result> = MethodSpec & {
+  readonly __args?: Args;
+  readonly __result?: Result;
+};
+
+/**
+ * Declares one method. The type arguments are read by the generator; the spec is data.
+ *
+ * @example
+ * export const methods = {
+ *   // Returns the cell's clock.
+ *   get_cell_time: method<{ cell_name: string }, string>({
+ *     kind: 'targeted', direction: 'down', needResponse: true, target: { arg: 'cell_name' },
+ *   }),
+ * };
+ */
+export function method<Args, Result>(spec: MethodSpec): MethodDef<Args, Result> {
+  return spec as MethodDef<Args, Result>;
+}
+
+/** Argument type of a declared method. */
+export type ArgsOf<M> = M extends MethodDef<infer A, unknown> ? A : never;
+/** Result type of a declared method. */
+export type ResultOf<M> = M extends MethodDef<unknown, infer R> ? R : never;
+
+/** The name and version a `methods.ts` declares with `export const service = { ... }`. */
+export interface ServiceInfo {
+  /** snake_case service name, e.g. `nova_cells`. */
+  readonly name: string;
+  /** Semantic version of the method set (docs/upgrades.md). */
+  readonly version: string;
+}

@@ -1,0 +1,4 @@
+// @ts-nocheck
+import { packageBuild } from '../../tsup.shared.ts';
+
+export default packageBuild();

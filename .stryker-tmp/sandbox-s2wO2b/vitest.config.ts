@@ -1,0 +1,4 @@
+// @ts-nocheck
+import { packageConfig } from '../../vitest.shared.ts';
+
+export default packageConfig();
