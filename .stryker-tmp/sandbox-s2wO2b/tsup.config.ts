@@ -1,4 +1,0 @@
-// @ts-nocheck
-import { packageBuild } from '../../tsup.shared.ts';
-
-export default packageBuild();

@@ -1,4 +1,0 @@
-// @ts-nocheck
-import { packageConfig } from '../../vitest.shared.ts';
-
-export default packageConfig();
