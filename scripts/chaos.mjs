@@ -15,10 +15,12 @@
  * - calls: `service_get_all` from api-cell every 200 ms (every cell answers, or is named).
  *
  * The faults, on a fixed timeline: child-cell2 killed (SIGKILL) at 5 s and started again at
- * 15 s (same config and store); the broker stopped at 25 s and started again right away; the
- * load stops at 40 s. After each fault, recovery is the time until a new cast posted to
- * grandchild-cell1 arrives at api-cell, and until a call gets every cell's answer. At the end
- * the script waits (up to 120 s) for every accepted cast to arrive, then counts.
+ * 13 s (same config and store); the broker stopped at 20 s and started again right away;
+ * api-cell killed at 32 s and started again at 38 s (child-cell2 then holds the casts it
+ * accepted in its outbox); the load stops at 50 s. After each fault, recovery is the time
+ * until a new cast posted to grandchild-cell1 arrives at api-cell, and until a call gets every
+ * cell's answer; after api-cell's restart, also until child-cell2's outbox is empty. At the
+ * end the script waits (up to 120 s) for every accepted cast to arrive, then counts.
  *
  * The figures go to the "Chaos" section of RELIABILITY.md.
  */
@@ -29,11 +31,10 @@ import * as kit from './reliability-kit.mjs';
 const { values: argv } = parseArgs({ options: { only: { type: 'string' } } });
 const VARIANTS = argv.only ? [argv.only] : ['http', 'amqp'];
 const CELLS = ['api-cell', 'child-cell2', 'grandchild-cell1'];
-const TIMELINE = { killMid: 5, restartMid: 15, restartBroker: 25, stop: 40 };
+const TIMELINE = { killMid: 5, restartMid: 13, restartBroker: 20, killTop: 32, restartTop: 38, stop: 50 };
 
 async function runVariant(transport) {
-  const broker = kit.brokerUrl();
-  await kit.startBroker();
+  const broker = { ...kit.brokerUrl(), ...(await kit.freshVhost(`chaos-${transport}`)) };
   const dir = kit.workDir(`chaos-${transport}`);
   const ports = Object.fromEntries(await Promise.all(CELLS.map(async (c) => [c, await kit.freePort()])));
   const configs = kit.treeConfigs({ dir, ports, links: { top: transport, leaf: transport }, amqpUrl: broker.url, logLevel: 'warn', updateIntervalS: 5 });
@@ -80,11 +81,18 @@ async function runVariant(transport) {
   })();
 
   /** After a fault ends: until a fresh cast arrives at the top, and a call gets all three cells. */
-  const recovery = async (name, endedAt) => {
+  const recovery = async (name, endedAt, { outbox = false } = {}) => {
     const deadline = Date.now() + 120_000;
     let castS;
     let callS;
-    while ((castS === undefined || callS === undefined) && Date.now() < deadline) {
+    let outboxS;
+    let held = 0;
+    while ((castS === undefined || callS === undefined || (outbox && outboxS === undefined)) && Date.now() < deadline) {
+      if (outbox && outboxS === undefined) {
+        const h = await kit.health(url('child-cell2'));
+        held = Math.max(held, h?.casts?.held ?? 0);
+        if (h?.casts?.outbox === 0) outboxS = at() - endedAt;
+      }
       if (castS === undefined) {
         const uuid = randomUUID();
         const rec = await cast(uuid, true);
@@ -106,8 +114,8 @@ async function runVariant(transport) {
       }
       await kit.sleep(100);
     }
-    events.push({ name, endedAt, castS, callS });
-    console.log(`chaos ${transport}: ${name}: a new cast arrived ${castS?.toFixed(2)} s and a full call ${callS?.toFixed(2)} s after`);
+    events.push({ name, endedAt, castS, callS, outboxS, held });
+    console.log(`chaos ${transport}: ${name}: a new cast arrived ${castS?.toFixed(2)} s and a full call ${callS?.toFixed(2)} s after${outbox ? `; outbox (${held} held) empty ${outboxS?.toFixed(2)} s after` : ''}`);
   };
 
   const before = {};
@@ -134,8 +142,18 @@ async function runVariant(transport) {
       console.log(`chaos ${transport}: broker restarted (${brokerDown.toFixed(1)} s to ${brokerBack.toFixed(1)} s)`);
       await recovery('broker stopped and started again', brokerBack);
     }
+    await kit.sleep(Math.max(0, TIMELINE.killTop - at()) * 1000);
+    before.top = await kit.health(url('api-cell'));
+    const topKilledAt = at();
+    await cells['api-cell'].kill();
+    console.log(`chaos ${transport}: killed api-cell at ${topKilledAt.toFixed(1)} s`);
+    await kit.sleep(Math.max(0, TIMELINE.restartTop - at()) * 1000);
+    await cells['api-cell'].start();
+    const topBack = at();
+    console.log(`chaos ${transport}: api-cell back at ${topBack.toFixed(1)} s`);
+    await recovery('api-cell killed and started again', topBack, { outbox: true });
     await kit.sleep(Math.max(0, TIMELINE.stop - at()) * 1000);
-    return { killedAt, midBack, brokerDown, brokerBack };
+    return { killedAt, midBack, brokerDown, brokerBack, topKilledAt, topBack };
   })();
   const times = await timeline;
   loading = false;
@@ -173,6 +191,7 @@ async function runVariant(transport) {
   const midCasts = healths['child-cell2']?.casts;
   const midBefore = before.mid?.casts;
   await kit.stopTree(cells);
+  await broker.drop();
   return {
     transport,
     sent: all.length,
@@ -220,7 +239,7 @@ async function main() {
 
 **${ok ? 'No accepted cast was lost.' : 'ACCEPTED CASTS WERE LOST.'}** ${results.map((r) => `${r.transport}: ${kit.fmt(r.accepted)} accepted, ${kit.fmt(r.refused)} refused, ${r.lost} lost`).join('; ')}.
 
-Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that transport (HTTP links signed), file stores, every cell also consuming its queues on the ${broker.private ? 'private broker (127.0.0.1:5673)' : `broker ${broker.url.replace(/:[^:@/]*@/, ':***@')}`}. Load for ${TIMELINE.stop} s: \`instance_update_at_top\` casts posted to grandchild-cell1's API (a new instance each, about 100/s, at most 32 waiting; they travel up through child-cell2 to api-cell), and \`service_get_all\` from api-cell every 200 ms. Faults: child-cell2 killed (SIGKILL) at ${TIMELINE.killMid} s, started again at ${TIMELINE.restartMid} s; ${broker.private ? `the broker stopped and started again at ${TIMELINE.restartBroker} s` : 'the shared broker was not restarted (RELIABILITY_AMQP_URL)'}.
+Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that transport (HTTP links signed), file stores, every cell also consuming its queues on the ${broker.private ? 'private broker (127.0.0.1:5673)' : `broker ${broker.url.replace(/:[^:@/]*@/, ':***@')}`}. Load for ${TIMELINE.stop} s: \`instance_update_at_top\` casts posted to grandchild-cell1's API (a new instance each, about 100/s, at most 32 waiting; they travel up through child-cell2 to api-cell), and \`service_get_all\` from api-cell every 200 ms. Faults: child-cell2 killed (SIGKILL) at ${TIMELINE.killMid} s, started again at ${TIMELINE.restartMid} s; ${broker.private ? `the broker stopped and started again at ${TIMELINE.restartBroker} s` : 'the shared broker was not restarted (RELIABILITY_AMQP_URL)'}; api-cell killed at ${TIMELINE.killTop} s, started again at ${TIMELINE.restartTop} s.
 
 | | ${results.map((r) => r.transport).join(' | ')} |
 |---|${results.map(() => '---').join('|')}|
@@ -233,6 +252,11 @@ Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that 
 | answers, by status | ${results.map(statuses).join(' | ')} |
 | recovery after child-cell2 restarted: a new cast arrives / a call gets all 3 cells | ${results.map((r) => rec(r, 'child-cell2')).join(' | ')} |
 | recovery after the broker restarted | ${results.map((r) => rec(r, 'broker')).join(' | ')} |
+| recovery after api-cell restarted: a new cast arrives / a call gets all 3 cells | ${results.map((r) => rec(r, 'api-cell')).join(' | ')} |
+| child-cell2's outbox while api-cell was down: casts held / empty again after api-cell restarted | ${results.map((r) => {
+    const e = r.events.find((x) => x.name.startsWith('api-cell'));
+    return e ? `${e.held} / ${e.outboxS?.toFixed(1) ?? '—'} s` : 'not run';
+  }).join(' | ')} |
 | broker down | ${results.map((r) => (r.times.brokerDown !== undefined ? `${(r.times.brokerBack - r.times.brokerDown).toFixed(1)} s` : '—')).join(' | ')} |
 | calls with every cell answering | ${results.map((r) => `${r.callsOk} of ${r.calls}`).join(' | ')} |
 | every accepted cast at api-cell, after the load stopped | ${results.map((r) => `${r.settledS.toFixed(1)} s`).join(' | ')} |
@@ -241,7 +265,7 @@ Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that 
 | child-cell2's casts at the end (since its restart) | ${results.map((r) => outbox(r.mid.after)).join(' | ')} |
 | cells that crashed on their own | ${results.map((r) => (r.crashed.length ? r.crashed.join(', ') : 'none')).join(' | ')} |
 
-How to read it. *Refused* casts were never accepted: grandchild-cell1's caller got \`unavailable\` (503) and knows to retry; over HTTP that is every cast posted while child-cell2 was down, over AMQP the casts posted while the broker was down (with child-cell2 down, AMQP casts wait in its queue: accepted). A refusal can still arrive (a connection reset after the cast got through is reported as \`unavailable\`, "may or may not have run"). *Lost* counts accepted casts that never reached api-cell's store. Recovery is measured from the moment the fault ended (child-cell2 ready again; the broker accepting connections again).
+How to read it. *Refused* casts were never accepted: grandchild-cell1's caller got \`unavailable\` (503) and knows to retry; over HTTP that is every cast posted while child-cell2 was down, over AMQP the casts posted while the broker was down (with child-cell2 down, AMQP casts wait in its queue: accepted). While api-cell is down, child-cell2 accepts casts from grandchild-cell1 and holds them: over HTTP in its outbox (SQLite), over AMQP in api-cell's queue on the broker. A refusal can still arrive (a connection reset after the cast got through is reported as \`unavailable\`, "may or may not have run"). *Lost* counts accepted casts that never reached api-cell's store. Recovery is measured from the moment the fault ended (child-cell2 ready again; the broker accepting connections again).
 `;
   const file = kit.writeSection('chaos', md);
   console.log(md);

@@ -104,6 +104,29 @@ export async function startBroker() {
   }, 60_000, 'the private broker to accept connections');
 }
 
+/**
+ * A virtual host of its own on the private broker for one run (`cw-<tag>`), so that no other
+ * tree (a run still going, or one left behind) consumes this run's queues; `drop()` deletes
+ * it. With RELIABILITY_AMQP_URL, that URL as it is.
+ */
+export async function freshVhost(tag) {
+  const b = brokerUrl();
+  if (!b.private) return { url: b.url, drop: async () => undefined };
+  await startBroker();
+  const vhost = `cw-${tag}-${randomBytes(3).toString('hex')}`;
+  for (const args of [['add_vhost', vhost], ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']]) {
+    const r = rabbit('rabbitmqctl', ['-n', BROKER_NODE, ...args]);
+    if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+  }
+  return {
+    url: `amqp://guest:guest@127.0.0.1:${PRIVATE_BROKER_PORT}/${encodeURIComponent(vhost)}`,
+    vhost,
+    drop: async () => {
+      if (await portOpen(PRIVATE_BROKER_PORT)) rabbit('rabbitmqctl', ['-n', BROKER_NODE, 'delete_vhost', vhost]);
+    },
+  };
+}
+
 /** Stops the private broker (its durable queues stay on disk). */
 export async function stopBroker() {
   if (!brokerUrl().private) return;
@@ -371,13 +394,11 @@ export function machine() {
 
 // ------------------------------------------------------------------ RELIABILITY.md
 
-const HEADER = `# cellwire reliability figures
+const HEADER = `# cellwire reliability
 
-Written by \`npm run fuzz\`, \`npm run chaos\` and \`npm run soak\` (scripts/fuzz.mjs, chaos.mjs,
-soak.mjs); each rewrites its own section and leaves the others. Each runs a tree of real cell
-processes (\`api-cell\` <- \`child-cell2\` <- \`grandchild-cell1\`) on 127.0.0.1, from the
-sources, with file stores, and a RabbitMQ node of its own on 127.0.0.1:5673. Do not edit the
-sections by hand: run the command again.
+The figures below are written by \`npm run fuzz\`, \`npm run chaos\` and \`npm run soak\`
+(scripts/fuzz.mjs, chaos.mjs, soak.mjs); each rewrites its own section and leaves the rest. Do
+not edit those sections by hand: run the command again.
 `;
 
 /** Replaces (or adds) the section `key` of RELIABILITY.md. */

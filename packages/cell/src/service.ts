@@ -128,6 +128,12 @@ export interface LinkHealth {
   readonly last_seen: string | null;
   /** Children only: silent for longer than `mute_child_interval_s`. */
   readonly mute?: boolean;
+  /**
+   * The link's measured round-trip time (RFC 6298 smoothed RTT and variance, ms), from the
+   * exchanges it made; absent before the first. Calls forwarded to this neighbour tell it
+   * how long its answer needs to get home from it (`reply_ms`, docs/wire-format.md).
+   */
+  readonly latency?: { readonly srtt_ms: number; readonly rttvar_ms: number; readonly samples: number };
 }
 
 /** The body of `GET /v1/health`. */
@@ -149,7 +155,8 @@ export interface CellHealth {
  * The casts of `GET /v1/health`. `accepted`: casts this cell took on (received from a
  * neighbour, or made here and taken by every next hop). The rest count hand-offs to a next
  * cell: `delivered` (taken, directly or from the outbox), `refused` (made here: the caller
- * got `unavailable`), `held` (refused past the origin, kept in the outbox to retry), `lost`
+ * got `unavailable`), `held` (put in the outbox past the origin: refused, or queued behind casts
+ * held for the same neighbour), `lost`
  * (given up with nobody told: a refusal a retry cannot cure, or a time to live that ran
  * out; each is logged). `outbox`: held now, waiting for their next hop.
  */
@@ -601,6 +608,8 @@ function watchLink(link: Link): WatchedLink {
         watch.inFlight--;
       }
     },
+    // The runner reads the link's round-trip time through here (latency.ts).
+    ...(link.latency ? { latency: () => link.latency?.() } : {}),
     close: () => link.close(),
   };
 }
@@ -634,7 +643,15 @@ function linkHealth(name: string, side: Side, link: Link, watched: WatchedLink, 
     ...(w.lastError !== undefined ? { last_error: w.lastError, last_error_at: new Date(w.lastFailure).toISOString() } : {}),
     last_seen: n && n.lastSeen > 0 ? new Date(n.lastSeen).toISOString() : null,
     ...(side === 'child' && n ? { mute: runner.state.isMute(n) } : {}),
+    ...latencyHealth(link),
   };
+}
+
+function latencyHealth(link: Link): Pick<LinkHealth, 'latency'> {
+  const l = link.latency?.();
+  if (!l) return {};
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  return { latency: { srtt_ms: ms(l.srttMs), rttvar_ms: ms(l.rttvarMs), samples: l.samples } };
 }
 
 /** Hides the password of a URL (`amqp://guest:***@host/`). */

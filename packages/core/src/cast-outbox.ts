@@ -10,7 +10,9 @@
  * in-process one). Without a store the runner logs and counts such a cast as lost.
  *
  * Order: while a neighbour has casts held, new casts for it are held behind them rather than
- * sent past them, so one neighbour's casts are handed over in the order they came.
+ * sent past them, and held casts are handed over oldest first, a few at a time (as casts are
+ * on a working link, where several are in flight at once): a newer update does not overtake a
+ * whole backlog of older ones.
  */
 import { CellwireError } from './errors.js';
 import { logFields } from './log-fields.js';
@@ -89,8 +91,19 @@ export interface CastOutboxParts {
   readonly retryMaxMs: number;
 }
 
-/** Casts held at most per neighbour and retry round. */
+/** Casts read from the store per neighbour and retry round. */
 const BATCH = 200;
+/** Held casts in flight at once per neighbour while a backlog drains. */
+const IN_FLIGHT = 16;
+
+/**
+ * Whether a cast refused with `err` may get through later: a neighbour or a broker that is not
+ * there (`unavailable`), a hand-off that timed out, or a link that is full for now
+ * (`resource_exhausted`). Not: `unauthenticated`, `payload_too_large`, `invalid_argument`...
+ */
+export function retryLater(err: CellwireError): boolean {
+  return err.retryable || err.code === 'resource_exhausted';
+}
 
 /** The runner's outbox: holds casts a next hop refused and hands them over when it takes them again. */
 export class CastOutbox {
@@ -174,12 +187,14 @@ export class CastOutbox {
     await Promise.all(due.map((k) => this.retryNeighbour(k)));
   }
 
-  /** Hands a neighbour's held casts over, oldest first, until one is refused. */
+  /** Hands a neighbour's held casts over, oldest first, IN_FLIGHT at a time, until one is refused. */
   private async retryNeighbour(k: string): Promise<void> {
     const [side, neighbour] = split(k);
     const { stats, logger } = this.parts;
-    for (const cast of this.store.list(side, neighbour, BATCH)) {
-      if (this.closed) return;
+    const batch = this.store.list(side, neighbour, BATCH);
+    let next = 0;
+    let refused = false;
+    const one = async (cast: StoredCast): Promise<void> => {
       const now = Date.now();
       if (cast.until <= now) {
         this.drop(k, cast);
@@ -188,10 +203,13 @@ export class CastOutbox {
           `gave up cast ${cast.method} (${cast.uuid}) to ${neighbour}: its time to live ended at ${new Date(cast.until).toISOString()} before ${neighbour} took it`,
           fieldsOf(cast, { code: 'timeout' }),
         );
-        continue;
+        return;
       }
       const link = this.parts.linkOf(side, neighbour);
-      if (!link) return this.failed(k, new CellwireError('unavailable', `${neighbour} is not a ${side} of this cell any more`));
+      if (!link) {
+        refused = true;
+        return this.failed(k, new CellwireError('unavailable', `${neighbour} is not a ${side} of this cell any more`));
+      }
       const options: SendOptions = {
         messageType: cast.messageType,
         fanout: cast.fanout,
@@ -204,17 +222,28 @@ export class CastOutbox {
       } catch (e) {
         const err = e instanceof CellwireError ? e : CellwireError.from(e, 'unavailable');
         stats.castFailures++;
-        if (err.retryable) return this.failed(k, err);
+        if (retryLater(err)) {
+          // Still refusing: the rest of the batch waits for the next turn (it stays held).
+          if (!refused) this.failed(k, err);
+          refused = true;
+          return;
+        }
         this.drop(k, cast);
         stats.castsLost++;
         logger.warn(`gave up cast ${cast.method} (${cast.uuid}) to ${neighbour}: ${err.message}`, fieldsOf(cast, { code: err.code }));
-        continue;
+        return;
       }
       this.drop(k, cast);
       stats.castsDelivered++;
       this.backoff.delete(k);
       logger.debug(`delivered held cast ${cast.method} (${cast.uuid}) to ${neighbour}`, { method: cast.method, uuid: cast.uuid });
-    }
+    };
+    const worker = async (): Promise<void> => {
+      while (!refused && !this.closed && next < batch.length) await one(batch[next++] as StoredCast);
+    };
+    // The first alone: a neighbour still down costs one refused send per turn, not IN_FLIGHT.
+    if (batch.length > 0) await one(batch[next++] as StoredCast);
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch.length - next) }, worker));
   }
 
   private drop(k: string, cast: StoredCast): void {

@@ -63,7 +63,7 @@ export function decodeEnvelope(text: string, parsed?: unknown): Envelope {
 export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
   'message_type', 'ctxt', 'method_name', 'method_kwargs', 'direction', 'need_response', 'fanout', 'uuid',
   'routing_path', 'hop_count', 'max_hop_count', 'target_cell', 'response_uuid', 'run_locally', 'deadline',
-  'traceparent', 'service_version',
+  'traceparent', 'service_version', 'reply_ms',
 ]);
 
 function dropUnknownFields(value: unknown): void {

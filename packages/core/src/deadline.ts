@@ -35,7 +35,8 @@ export function resolveDeadline(options: CallOptions | undefined, defaultTimeout
 /**
  * When a hop stops waiting for its neighbours: the deadline less a margin per hop, so that
  * each hop's partial answer still reaches the one before it in time. The margin is a slice
- * of what is left (at most `maxMarginMs`), taken once per hop below the origin.
+ * of what is left (at most `maxMarginMs`), taken once per hop below the origin. This is the
+ * fallback of `replyWaitUntil` (latency.ts) for a hop that was not told how far home is.
  */
 export function hopWaitUntil(deadline: number, hopCount: number, maxMarginMs: number, now = Date.now()): number {
   const left = deadline - now;

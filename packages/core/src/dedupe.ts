@@ -2,9 +2,15 @@
  * Remembers message keys for a while so that a redelivered message is not run twice.
  *
  * In memory by default, so a restart forgets the window. Given a DedupeStore (a cell's
- * database), the window is loaded from it when made and every first-seen key is written to
- * it before `firstSeen` returns: a message is never run before its uuid is recorded, and a
- * copy replayed after a restart is still a repeat.
+ * database), the window is loaded from it when made, and each key is written to it once its
+ * message has been handled (`handled`, when the runner is done with it and the transport
+ * acknowledges it): a copy redelivered or replayed after a restart is still a repeat.
+ *
+ * Why when handled rather than when first seen: while a message runs, a second copy is caught
+ * by the window in memory; if the process dies while it runs, the transport redelivers it
+ * (AMQP: it was never acknowledged; HTTP: the sender got no answer) and, its key unrecorded, it
+ * runs again: at least once, as the transports promise. Recorded before running, that copy
+ * would be dropped as a repeat of a message that never finished, and lost.
  *
  * Keys sit in a Map (membership) and in a queue in arrival order (expiry). Expiry pops the
  * queue from its head, so each message costs O(1). (Iterating the Map itself from its oldest
@@ -19,7 +25,7 @@
 export interface DedupeStore {
   /** The keys still remembered at `now`, each with the time it may be forgotten (ms since epoch). */
   load(now: number): Iterable<readonly [key: string, until: number]>;
-  /** Records a key first seen now. A throw refuses the message (it is not run). */
+  /** Records a key whose message was handled; `until`: when it may be forgotten. */
   add(key: string, until: number): void;
   /** Forgets keys whose time has passed (called now and then, not per message). */
   expire(now: number): void;
@@ -63,14 +69,25 @@ export class DedupeWindow {
     this.expire(now);
     if (this.seen.has(key)) return false;
     const until = now + this.windowMs;
-    // Recorded before anything else: if the store cannot take it, the message is refused
-    // (the throw reaches the runner) and nothing here remembers it.
-    this.store?.add(key, until);
     this.seen.set(key, until);
     if (sender !== undefined) this.senders.set(key, sender);
     this.keys.push(key);
     this.untils.push(until);
     return true;
+  }
+
+  /**
+   * The message of a first-seen key has been handled: its key goes to the store (if any), so a
+   * restart still knows it. Throws what the store throws.
+   */
+  handled(key: string): void {
+    const until = this.seen.get(key);
+    if (until !== undefined) this.store?.add(key, until);
+  }
+
+  /** Whether keys are kept across restarts (a store was given). */
+  get persistent(): boolean {
+    return this.store !== undefined;
   }
 
   /** The sender of the first copy of a key still in the window, when one was given. */
@@ -87,6 +104,15 @@ export class DedupeWindow {
 
   get size(): number {
     return this.seen.size;
+  }
+
+  /**
+   * Forgets the keys whose time has passed. `firstSeen` does this as messages arrive; a cell
+   * that stops receiving (a leaf once the load is gone) would otherwise hold its last window's
+   * keys until its next message. The runner calls it now and then.
+   */
+  sweep(now = Date.now()): void {
+    this.expire(now);
   }
 
   private expire(now: number): void {

@@ -93,7 +93,7 @@ export interface RunnerStats {
   castsDelivered: number;
   /** Hand-offs refused at the origin: the caller was told (`unavailable`). */
   castsRefused: number;
-  /** Hand-offs refused past the origin and kept in the outbox to retry. */
+  /** Hand-offs put in the outbox past the origin: refused, or queued behind casts held for the same neighbour. */
   castsHeld: number;
   /**
    * Hand-offs given up with nobody told: no outbox, a refusal a retry cannot cure

@@ -11,15 +11,16 @@
  * caller gets them), peer-checks.ts (what a neighbour may send).
  */
 import { checkedResult, fromWire } from './answers.js';
-import { CastOutbox, type HeldCast } from './cast-outbox.js';
+import { CastOutbox, retryLater, type HeldCast } from './cast-outbox.js';
 import { CellMaxHopCountReached, CellRoutingInconsistency, CellTimeout, InvalidArgument } from './cell-errors.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { Collectors, type BroadcastCaller } from './collector.js';
-import { hopWaitUntil, type CallOptions } from './deadline.js';
+import type { CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
 import { arrive, Envelopes, type Route } from './envelopes.js';
 import { CellwireError } from './errors.js';
 import { applyHooks, type ReceiveContext, type ReceiveNext, type SendContext, type SendNext } from './interceptor.js';
+import { replyMsFor, replyWaitUntil, takeReplyMs, withReplyMs } from './latency.js';
 import { abortError, linkError, shuttingDown } from './link-errors.js';
 import { LocalCalls, failureHere } from './local-call.js';
 import { logFields } from './log-fields.js';
@@ -74,6 +75,10 @@ export class MessageRunner implements Invoker {
   private readonly maxDeadlineMs: number;
   /** A cast's time to live: the deadline of casts made here, and the cap of received ones. */
   private readonly castTtlMs: number;
+  /** Sweeps the dedupe window now and then. */
+  private readonly sweeper: NodeJS.Timeout;
+  /** Inbound messages being handled whose uuid is to be recorded in the dedupe store when done. */
+  private readonly toRecord = new WeakMap<Inbound, string>();
   /** Casts accepted from a neighbour that the next hop refused, retried; undefined: they are lost. */
   private readonly outbox: CastOutbox | undefined;
   private readonly hopMarginMs: number;
@@ -115,6 +120,9 @@ export class MessageRunner implements Invoker {
     this.errors = options.errors ?? defaultErrorRegistry();
     this.logger = options.logger ?? consoleLogger(options.name);
     this.dedupe = new DedupeWindow(options.dedupeWindowMs, undefined, options.dedupeStore);
+    // Expired uuids go even when no message comes to push them out (DedupeWindow.sweep).
+    this.sweeper = setInterval(() => this.dedupe.sweep(), Math.min(30_000, Math.max(1_000, options.dedupeWindowMs ?? 30_000)));
+    this.sweeper.unref?.();
     this.outbox = options.castOutbox
       ? new CastOutbox({
           store: options.castOutbox,
@@ -190,6 +198,7 @@ export class MessageRunner implements Invoker {
   close(): void {
     this.closed = true;
     this.outbox?.close();
+    clearInterval(this.sweeper);
     const err = () => shuttingDown(this.name);
     this.waiters.failAll(err);
     this.collectors.failAll(err);
@@ -275,7 +284,20 @@ export class MessageRunner implements Invoker {
       this.logger.error(`internal error while handling a message: ${(e as Error)?.stack ?? String(e)}`);
       inbound.reply?.(undefined);
     }
+    // Handled: its uuid is recorded for good before the transport acknowledges it (DedupeWindow).
+    const uuid = this.toRecord.get(inbound);
+    if (uuid !== undefined) this.recordHandled(inbound, uuid);
   };
+
+  private recordHandled(inbound: Inbound, uuid: string): void {
+    this.toRecord.delete(inbound);
+    try {
+      this.dedupe.handled(uuid);
+    } catch (e) {
+      // It ran; only a copy redelivered after a restart could run it again.
+      this.logger.error(`could not record message ${uuid} as handled: ${(e as Error)?.message ?? String(e)}`, { uuid });
+    }
+  }
 
   private async receiveOne(inbound: Inbound): Promise<void> {
     this.stats.received++;
@@ -301,14 +323,9 @@ export class MessageRunner implements Invoker {
     // Broadcast calls remember their first sender: a duplicate from another one is a second path.
     const sender = env.message_type === 'broadcast' && env.need_response ? from : undefined;
     if (env.message_type !== 'response') {
-      let first: boolean;
-      try {
-        first = this.dedupe.firstSeen(env.uuid, now, sender);
-      } catch (e) {
-        // Its uuid could not be recorded (the dedupe store failed): run nothing, refuse it.
-        return this.refuse(inbound, new CellwireError('unavailable', `cell ${this.name} cannot record message ${env.uuid}: ${(e as Error).message}`, { cause: e }), env);
-      }
-      if (!first) return this.duplicate(env, inbound, deadline, from);
+      if (!this.dedupe.firstSeen(env.uuid, now, sender)) return this.duplicate(env, inbound, deadline, from);
+      // Kept across restarts once handled (see `receive`).
+      if (this.dedupe.persistent) this.toRecord.set(inbound, env.uuid);
     }
     if (cast) this.stats.castsAccepted++;
     if (env.need_response && inbound.reply && env.message_type !== 'response') this.holdReply(env, inbound, deadline);
@@ -376,9 +393,15 @@ export class MessageRunner implements Invoker {
    */
   private sendTo(n: Neighbour, env: Envelope, data: string | undefined, options: SendOptions): Promise<string | undefined> {
     const chain = this.sendChain;
-    if (chain === undefined) return n.link.send(data ?? encodeEnvelope(env), options);
+    // A call tells each neighbour how long before the deadline its answer must leave (latency.ts).
+    const replyMs = env.need_response && options.messageType !== 'response' ? replyMsFor(n.link, env.deadline, options.deadline) : undefined;
+    if (chain === undefined) {
+      const text = data ?? encodeEnvelope(env);
+      return n.link.send(replyMs === undefined ? text : withReplyMs(text, replyMs), options);
+    }
     const method = this.registry.get(env.method_name)?.method;
-    const send: SendContext = { stage: 'send', cell: this.name, neighbour: n.name, side: n.side, link: n.link, message: env, options, method, traceparent: env.traceparent };
+    const message = replyMs === undefined ? env : { ...env, reply_ms: replyMs };
+    const send: SendContext = { stage: 'send', cell: this.name, neighbour: n.name, side: n.side, link: n.link, message, options, method, traceparent: env.traceparent };
     try {
       return chain(send);
     } catch (e) {
@@ -414,7 +437,7 @@ export class MessageRunner implements Invoker {
     }
     if (env.hop_count >= env.max_hop_count) return this.respondFailure(env, new CellMaxHopCountReached(env.hop_count), meta);
     const nextPath = appendHop(env.routing_path, next);
-    const waitUntil = env.need_response ? hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs) : this.handoffUntil(meta.deadline);
+    const waitUntil = env.need_response ? replyWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs, takeReplyMs(env)) : this.handoffUntil(meta.deadline);
     if (!env.need_response && !meta.origin) {
       if (this.castExpired(env, meta, next)) return;
       // Casts held for this neighbour go first: this one queues behind them.
@@ -518,7 +541,7 @@ export class MessageRunner implements Invoker {
       this.stats.castsAccepted++;
       return;
     }
-    const waitUntil = hopWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs);
+    const waitUntil = replyWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs, takeReplyMs(env));
     const collector = this.collectors.open(env, meta.method, hops, runLocally, waitUntil, caller);
     if (hops.length > 0) {
       const data = encodeEnvelope(env);
@@ -557,7 +580,7 @@ export class MessageRunner implements Invoker {
 
   /** A next hop refused a cast accepted from a neighbour: held for a retry when it may succeed, else lost. */
   private castNotHandedOn(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', data: string, err: CellwireError, until: number): void {
-    if (this.outbox && err.retryable) return this.holdCast(env, n, type, data, until);
+    if (this.outbox && retryLater(err)) return this.holdCast(env, n, type, data, until);
     this.stats.castsLost++;
     const why = this.outbox ? 'a retry cannot help' : 'this cell has no outbox to hold it';
     this.logger.warn(`cast ${env.method_name} accepted at ${env.routing_path} is lost: ${n.name} refused it (${err.message}) and ${why}`, logFields(env, { code: err.code }));

@@ -9,6 +9,7 @@
  */
 
 import type { CellwireError } from './errors.js';
+import type { LinkLatency } from './latency.js';
 
 export type MessageType = 'targeted' | 'broadcast' | 'response';
 
@@ -68,6 +69,14 @@ export interface Link {
    * bytes), `timeout` (deadline passed).
    */
   send(data: string, options: SendOptions): Promise<string | undefined>;
+  /**
+   * The round-trip time of this link as measured so far (RFC 6298 smoothed RTT and
+   * variance, see latency.ts), from the exchanges `send` made, less the time the neighbour
+   * held each message; undefined before the first measurement. Optional: a link without it
+   * leaves the runner to its fixed hop margin. The runner reads it for every call it
+   * forwards, so it must be cheap.
+   */
+  latency?(): LinkLatency | undefined;
   close(): Promise<void>;
 }
 

@@ -69,6 +69,18 @@ export interface Envelope {
   run_locally?: boolean;
   /** Absolute time (ms since epoch) by which the origin needs its answer. */
   deadline?: number;
+  /**
+   * Calls only: how many ms before `deadline` the receiver's answer must leave it to reach
+   * the origin in time, as the sender estimates it: the one-way time of the sender's link
+   * to the receiver (half its smoothed round-trip time plus twice its variance, capped)
+   * plus the time the sender itself keeps back for its own way home. The receiver stops
+   * waiting for its neighbours that long (and a few ms more) before the deadline, and sets
+   * its own value in each copy it sends on. Absent when the sender has no estimate yet
+   * (the receiver then keeps its fixed margin) and from cells that predate it.
+   *
+   * @minimum 0
+   */
+  reply_ms?: number;
   /** W3C trace context. */
   traceparent?: string;
   /**

@@ -269,6 +269,51 @@ describe('knownPart', () => {
     expect(knownPart(deepAnyOf, { x: 1, y: 2 })).toEqual({ x: 1 });
   });
 
+  it('keeps a null where the schema expects an object', () => {
+    expect(knownPart(closed({ a: closed({ x: {} }) }), { a: null })).toEqual({ a: null });
+  });
+
+  it('follows arrays down to the message depth limit too, and leaves what is deeper as it is', () => {
+    const schema: JsonSchema = { $ref: '#/definitions/L', definitions: { L: { anyOf: [{ type: 'array', items: { $ref: '#/definitions/L' } }, closed({})] } } };
+    const nested = (levels: number): unknown => {
+      let v: unknown = { x: 1 };
+      for (let i = 0; i < levels; i++) v = [v];
+      return v;
+    };
+    const bottom = (v: unknown): unknown => (Array.isArray(v) ? bottom(v[0]) : v);
+    expect(bottom(knownPart(schema, nested(3)))).toEqual({});
+    expect(bottom(knownPart(schema, nested(MAX_MESSAGE_DEPTH + 5)))).toEqual({ x: 1 });
+  });
+
+  it('follows unions nested 32 deep', () => {
+    let schema: JsonSchema = closed({ x: {} });
+    for (let i = 0; i < 32; i++) schema = { anyOf: [schema] };
+    expect(knownPart(schema, { x: 1, y: 2 })).toEqual({ x: 1 });
+  });
+
+  it('a $ref that is not local is not looked up among the definitions', () => {
+    const schema: JsonSchema = { type: 'object', properties: { a: { $ref: 'http://x.json#A' } }, additionalProperties: false, definitions: { A: closed({}) } };
+    expect(knownPart(schema, { a: { x: 1 } })).toEqual({ a: { x: 1 } });
+  });
+
+  it('an open schema beside its union branches keeps every property', () => {
+    const schema: JsonSchema = { type: 'object', properties: { a: {} }, anyOf: [closed({ b: {} })] };
+    expect(knownPart(schema, { a: 1, b: 2, z: 3 })).toEqual({ a: 1, b: 2, z: 3 });
+  });
+
+  it('a branch without a type describes objects when it has properties, arrays when it has items', () => {
+    expect(knownPart({ items: closed({}), additionalProperties: false }, { x: 1 })).toEqual({ x: 1 });
+    const arrays = closed({ b: {} });
+    expect(knownPart({ anyOf: [{ properties: { q: {} } }, { type: 'array', items: arrays }] }, [{ b: 1, z: 1 }])).toEqual([{ b: 1 }]);
+    expect(knownPart({ anyOf: [{ additionalProperties: false }, { type: 'array', items: arrays }] }, [{ b: 1, z: 1 }])).toEqual([{ b: 1 }]);
+  });
+
+  it('a tuple branch that leaves the rest open keeps the rest as it is, whatever other branches say', () => {
+    const a = closed({ a: {} });
+    const b = closed({ b: {} });
+    expect(knownPart({ anyOf: [{ type: 'array', items: [a] }, { type: 'array', items: b }] }, [{ a: 1, z: 1 }, { b: 2, z: 2 }])).toEqual([{ a: 1 }, { b: 2, z: 2 }]);
+  });
+
   it('works through oneOf and allOf as through anyOf', () => {
     expect(knownPart({ oneOf: [closed({ a: {} })] }, { a: 1, b: 2 })).toEqual({ a: 1 });
     expect(knownPart({ allOf: [closed({ a: {} })] }, { a: 1, b: 2 })).toEqual({ a: 1 });

@@ -79,12 +79,17 @@ describe('dedupe window over a store', () => {
     expect(d.firstSeen('late', 2000)).toBe(false);
   });
 
-  it('records each first-seen key with its expiry before answering, and passes forget on', () => {
+  it('records a key with its expiry once its message was handled, not when first seen, and passes forget on', () => {
     const { store, calls } = spyStore();
     const d = new DedupeWindow(1000, undefined, store, 0);
     calls.length = 0;
     expect(d.firstSeen('a', 50)).toBe(true);
     expect(d.firstSeen('a', 60)).toBe(false);
+    // Not yet: a process that dies while the message runs must see its redelivery run again.
+    expect(calls).toEqual([]);
+    d.handled('a');
+    // A key not in the window (never seen, or forgotten) is not recorded.
+    d.handled('never-seen');
     d.forget('a');
     expect(calls).toEqual(['add a 1050', 'forget a']);
   });

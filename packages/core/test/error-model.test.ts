@@ -107,6 +107,7 @@ describe('the reference\'s cells errors', () => {
     expect(new CellTimeout('api!c1', { cause: 1 })).toMatchObject({ cell: 'api!c1', retryable: true, cause: 1 });
     expect(new CellUnavailable('c1', 'down', { cell: 'api!c1' })).toMatchObject({ cell: 'c1', retryable: true });
     expect(new NoCellsAvailable({ retryable: true }).retryable).toBe(false);
+    expect(new NoCellsAvailable({ cell: 'api', details: { flavor: 'big' } })).toMatchObject({ cell: 'api', details: { flavor: 'big' } });
     expect(new CellNotFound('c', { cell: 'x' }).cell).toBe('x');
     expect(new InstanceNotFound('i', { details: { z: 1 } }).details).toEqual({ instance_id: 'i', z: 1 });
     expect(new CellMaxHopCountReached(3, { cell: 'p' }).cell).toBe('p');

@@ -77,6 +77,8 @@ describe('checkSender', () => {
     expect(() => checkSender(envelope({ routing_path: 'top' }), 'top', 'mid', state)).not.toThrow();
     expect(() => checkSender(envelope({ routing_path: 'x!top' }), 'top', 'mid', state)).not.toThrow();
     expect(() => checkSender(envelope({ routing_path: 'leaf', direction: 'up' }), 'leaf', 'mid', state)).not.toThrow();
+    // An empty first name before the sender is still a path that ends with it.
+    expect(() => checkSender(envelope({ routing_path: '!top' }), 'top', 'mid', state)).not.toThrow();
   });
 
   it('refuses a sender that is not the last hop, not a neighbour, or sends against the tree', () => {

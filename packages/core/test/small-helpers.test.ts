@@ -12,6 +12,7 @@ import {
   InvalidArgument,
   makeContext,
   MessageRunner,
+  method,
   newTraceparent,
   serve,
   silentLogger,
@@ -151,6 +152,11 @@ describe('service registry and descriptors', () => {
     expect(Object.isFrozen(other) && Object.isFrozen(other.methods) && Object.isFrozen(m) && Object.isFrozen(m.service)).toBe(true);
     expect(other).toMatchObject({ name: 'other_service', version: '2.1.0' });
     expect(serve(other, {})).toEqual({ service: other, handlers: {} });
+  });
+
+  it('a method declaration is its spec', () => {
+    const spec = { kind: 'local', direction: 'down', needResponse: true, target: 'none' } as const;
+    expect(method(spec)).toBe(spec);
   });
 
   it('serves descriptors alone or with handlers, in the order given', () => {

@@ -38,6 +38,7 @@ import {
   DEAD_REASON_HEADER,
   ERROR_HEADER,
   FROM_HEADER,
+  HELD_HEADER,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   encodeErrorReply,
@@ -304,6 +305,7 @@ export class AmqpListener implements Listener, ConnectionUser {
     const { cell } = this.settings;
     const { replyTo, correlationId, headers } = message.properties as { replyTo?: unknown; correlationId?: unknown; headers?: Record<string, unknown> };
     const waits = typeof replyTo === 'string' && replyTo !== '' && typeof correlationId === 'string';
+    const arrived = waits ? performance.now() : 0;
     let answered = false;
     let settled = false;
     /** Set when this message goes to the dead-letter queue once settled (a refused cast). */
@@ -313,7 +315,8 @@ export class AmqpListener implements Listener, ConnectionUser {
     const answer = (body: Buffer, error: boolean): void => {
       if (answered || !waits) return;
       answered = true;
-      const replyHeaders: Record<string, unknown> = {};
+      // How long this cell held the message: the sender's link takes it from the exchange's time.
+      const replyHeaders: Record<string, unknown> = { [HELD_HEADER]: Math.round((performance.now() - arrived) * 10) / 10 };
       if (error) replyHeaders[ERROR_HEADER] = 1;
       if (replyKey !== undefined) replyHeaders[SIGNATURE_HEADER] = signReply(replyKey.secret, { request: replyKey.request, responder: cell, error }, body);
       // The current channel if the delivering one died meanwhile: the sender may still wait.

@@ -3,7 +3,7 @@
  * type (default exchange), or to the cell's fanout exchange, through the publisher its broker
  * connection shares with every other link on it.
  */
-import { CellwireError, type Link, type MessageType, type SendOptions } from '@cellwire/core';
+import { CellwireError, RttEstimator, type Link, type LinkLatency, type MessageType, type SendOptions } from '@cellwire/core';
 import type { Broker } from './broker.js';
 import type { LinkSigner, PendingOwner, Publisher, PublishTarget, SendSpec } from './publisher.js';
 import type { CellTopology } from './topology.js';
@@ -34,6 +34,8 @@ export type LinkState = 'idle' | 'open' | 'connecting' | 'reconnecting' | 'close
 export class AmqpLink implements Link, PendingOwner {
   /** Messages of this link waiting for a confirm or a reply (see {@link AmqpLink.pendingCount}). */
   pending = 0;
+  /** Round-trip time through the broker to the cell and back, from the replies to calls. */
+  readonly rtt = new RttEstimator();
   /** Sends of this link not settled yet (waiting for a channel, a confirm or a reply). */
   private inFlight = 0;
   private overloadedCount = 0;
@@ -130,6 +132,14 @@ export class AmqpLink implements Link, PendingOwner {
     const sent = this.publisher.send(this, target, body, options, options.fanout ? this.fanoutSpec : this.queueSpec);
     sent.then(done, done);
     return sent;
+  }
+
+  /**
+   * The round-trip time to the cell through its broker, from the replies to calls (a cast's
+   * confirm only comes from the broker, so it is not counted); undefined before the first.
+   */
+  latency(): LinkLatency | undefined {
+    return this.rtt.latency();
   }
 
   /** Sends not settled yet, and sends refused because `maxInFlight` were. */

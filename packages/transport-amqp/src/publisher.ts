@@ -22,11 +22,11 @@
  * that dies under them fails them as well instead of leaving them to their deadline.
  */
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
-import { CellwireError, type SendOptions } from '@cellwire/core';
+import { CellwireError, heldMsOf, type RttEstimator, type SendOptions } from '@cellwire/core';
 import { Backoff, asError, type ConnectionUser, type ReconnectingConnection } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { FANOUT_EXCHANGE_OPTIONS } from './topology.js';
-import { CONTENT_TYPE, DIRECT_REPLY_TO, ERROR_HEADER, SIGNATURE_HEADER, decodeErrorReply } from './wire.js';
+import { CONTENT_TYPE, DIRECT_REPLY_TO, ERROR_HEADER, HELD_HEADER, SIGNATURE_HEADER, decodeErrorReply } from './wire.js';
 
 /** Where one message goes. Links precompute these, one per message type. */
 export interface PublishTarget {
@@ -42,6 +42,8 @@ export interface PublishTarget {
 /** Who a pending message belongs to (a link), so it can count and cancel its own. */
 export interface PendingOwner {
   pending: number;
+  /** Given one round-trip sample per reply (the exchange's time less the listener's held time). */
+  readonly rtt?: RttEstimator;
 }
 
 /** Signs what a link sends and checks what comes back: a link with a shared secret has one. */
@@ -82,6 +84,8 @@ interface Pending {
   readonly spec: SendSpec;
   /** This message's signature, when signed: its reply must be signed for it. */
   readonly signature: string | undefined;
+  /** When it was published (performance.now()), to time its reply. */
+  readonly sentAt: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -309,7 +313,7 @@ export class Publisher implements ConnectionUser {
       const { expectReply } = options;
       const channel = expectReply ? channels.call : channels.cast;
       const signed = spec.signer?.sign(target, id, expectReply, body);
-      const pending: Pending = { owner, target, expectReply, channel, resolve, reject, spec, signature: signed?.signature, timer: undefined };
+      const pending: Pending = { owner, target, expectReply, channel, resolve, reject, spec, signature: signed?.signature, sentAt: performance.now(), timer: undefined };
       // mandatory: a message no queue takes comes back (basic.return) instead of vanishing.
       const props: Options.Publish = { mandatory: true, persistent: options.durable, correlationId: id, contentType: CONTENT_TYPE };
       // No per-message TTL (`expiration`) on calls: the envelope carries the deadline and the
@@ -461,6 +465,7 @@ export class Publisher implements ConnectionUser {
       );
       return;
     }
+    pending.owner.rtt?.exchange(performance.now() - pending.sentAt, heldMsOf(headers?.[HELD_HEADER]));
     if (isError) pending.reject(decodeErrorReply(message.content, cell));
     else pending.resolve(message.content.toString('utf8'));
   }

@@ -10,6 +10,12 @@ export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 /** Set (to 1) on a reply that carries an error instead of a reply envelope. */
 export const ERROR_HEADER = 'x-cellwire-error';
+/**
+ * On a reply: how long the listener held the message before replying (ms, a number), from
+ * its delivery. The link takes it from the exchange's time to measure the round trip
+ * (`link.latency()`). Advisory: not signed, so it is clamped to the exchange's own duration.
+ */
+export const HELD_HEADER = 'x-cellwire-held-ms';
 /** The sending cell's name, on signed messages. */
 export const FROM_HEADER = 'x-cellwire-from';
 /** When the sender signed (ms since epoch, decimal text); the listener refuses it outside its window. */

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { CellwireError, type Link, type NeighbourConfig, type SendOptions } from '@cellwire/core';
+import { CellwireError, heldMsOf, RttEstimator, type Link, type LinkLatency, type NeighbourConfig, type SendOptions } from '@cellwire/core';
 import type { KeyObject } from 'node:crypto';
 import { optionalPositiveInt, type HttpTransportOptions } from './options.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT, HEADERS, messagePath } from './protocol.js';
@@ -35,6 +35,8 @@ export interface HttpLink extends Link {
   /** The neighbour's service instance URLs, as configured. */
   readonly urls: readonly string[];
   stats(): HttpLinkStats;
+  /** The link's round-trip time so far (from answers that carry the listener's held time). */
+  latency(): LinkLatency | undefined;
 }
 
 interface Target {
@@ -146,6 +148,8 @@ export function openLink(
   let inFlight = 0;
   let overloaded = 0;
   let lastError: CellwireError | undefined;
+  // The link's round-trip time, from every answer that says how long the neighbour held it.
+  const rtt = new RttEstimator();
 
   const poolOf = (t: Target): Pool =>
     (t.pool ??= new Pool(t.origin, {
@@ -168,10 +172,12 @@ export function openLink(
       // With a connection limit a request can wait in the pool's queue, where undici's
       // timeouts do not run yet: there an abort signal keeps the deadline.
       const signal = connections === null || timeout === null ? undefined : AbortSignal.timeout(timeout);
+      const started = performance.now();
       const res = await poolOf(t).request({ method: 'POST', path: t.path, headers, body, headersTimeout: timeout, bodyTimeout: timeout, signal });
       // Read the whole answer (an unread body keeps the connection from being reused), but
       // never more than the limit: a larger one is a typed error, not a memory spike.
       const answer = await readAnswer(res.body, res.headers['content-length'], maxBodyBytes);
+      rtt.exchange(performance.now() - started, heldMsOf(res.headers[HEADERS.held]));
       if (answer === undefined) {
         return {
           ok: false,
@@ -346,6 +352,8 @@ export function openLink(
     },
 
     stats: () => ({ sent, failed, partial, lastError, inFlight, overloaded }),
+
+    latency: () => rtt.latency(),
 
     async close() {
       if (closed) return;

@@ -22,6 +22,13 @@ export const HEADERS = {
   reply: 'x-cellwire-reply',
   /** Milliseconds since epoch after which the sender stops waiting for the reply. */
   deadline: 'x-cellwire-deadline',
+  /**
+   * On an answer: how long the listener held the message before answering (ms, decimal
+   * text), from the moment its body was in. The link takes it from the time of the whole
+   * exchange to measure the link's round-trip time (`link.latency()`). Advisory: not signed,
+   * so a link clamps it to the exchange's own duration.
+   */
+  held: 'x-cellwire-held-ms',
 } as const;
 
 /** Default maximum request body: 1 MiB. */

@@ -161,6 +161,10 @@ interface ReplySigner {
 class Exchange {
   private answered = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When the message was in (its body read), for the held-time header (performance.now()). */
+  private readonly since = performance.now();
+  /** Set once the body is in: the held time counts from there. */
+  received: number | undefined;
   /** Set once the sender is a known neighbour that signed: from then on every answer is signed. */
   signer: ReplySigner | undefined;
 
@@ -183,6 +187,8 @@ class Exchange {
     const bytes = body === undefined ? EMPTY : Buffer.from(body, 'utf8');
     const headers: Record<string, string | number> = { 'content-length': bytes.length };
     if (body !== undefined && contentType !== undefined) headers['content-type'] = contentType;
+    // How long this listener held the message: the link takes it from the exchange's time.
+    headers[HEADERS.held] = (performance.now() - (this.received ?? this.since)).toFixed(1);
     const signer = this.signer;
     if (signer !== undefined) {
       headers[HEADERS.signature] = signReply(signer.secret, { request: signer.request, responder: signer.responder, status }, bytes);
@@ -320,6 +326,7 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
     return;
   }
   if (body.kind === 'too_large') return exchange.fail('payload_too_large', tooLarge);
+  exchange.received = performance.now();
 
   const replyHeader = header(req, HEADERS.reply);
   const deadlineHeader = header(req, HEADERS.deadline);

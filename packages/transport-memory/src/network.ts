@@ -3,8 +3,10 @@
  * delivered asynchronously (never on the sender's stack), in order per link. It can stop a
  * cell, cut a link or swallow a cell's traffic, to rehearse failures, and it can offer no
  * reply exchange at all, so that answers travel as `response` messages (`replies: false`).
+ * Links may be given a one-way delay (`delayMs`, `delay()`) to model cells far apart; every
+ * link measures its round-trip time as the other transports do (`link.latency()`).
  */
-import { CellwireError } from '@cellwire/core';
+import { CellwireError, RttEstimator } from '@cellwire/core';
 import type { Inbound, InboundHandler, Link, ListenConfig, Listener, NeighbourConfig, SendOptions, Transport } from '@cellwire/core';
 
 interface Endpoint {
@@ -45,6 +47,17 @@ export interface MemoryNetworkOptions {
    * sender is the one that would wait on the exchange).
    */
   readonly replies?: boolean;
+  /**
+   * One-way delay of every message and every answer between two cells, in ms (default 0):
+   * a number for all links, or a function of the sending and receiving cell (called once
+   * per direction per message, so it should be cheap). `network.delay(a, b, ms)` overrides
+   * it for one link. A network option only (a transport's is ignored).
+   *
+   * A delayed message is reported to `tap` when it is sent; an answer that would land after
+   * the sender's deadline is lost, as on a real network. Messages on one link keep their
+   * order as long as its delay does not change while they travel.
+   */
+  readonly delayMs?: number | ((from: string, to: string) => number);
 }
 
 /** One message handed to one service instance of a cell; what `network.tap` reports. */
@@ -97,10 +110,16 @@ export class MemoryNetwork {
   private readonly blackholed = new Set<string>();
   private readonly cutLinks = new Set<string>();
   private readonly taps = new Set<(d: MemoryDelivery) => void>();
+  /** One-way delays set with `delay()`, by `from\0to`. */
+  private readonly delays = new Map<string, number>();
+  private readonly defaultDelay: number | ((from: string, to: string) => number);
   readonly stats: MemoryNetworkStats = { delivered: 0, refused: 0, dropped: 0 };
 
   constructor(options: MemoryNetworkOptions = {}) {
     this.replies = options.replies ?? true;
+    const d = options.delayMs ?? 0;
+    if (typeof d === 'number') checkDelay(d);
+    this.defaultDelay = d;
   }
 
   /** A Transport on this network (`memory://` URLs); `options` win over the network's. */
@@ -144,6 +163,34 @@ export class MemoryNetwork {
     this.cutLinks.delete(linkKey(a, b));
   }
 
+  /**
+   * Gives the link between two cells a one-way delay of `ms` both ways (`oneWay`: from `a`
+   * to `b` only), over the network's `delayMs`; `undefined` takes it away again.
+   *
+   * @example
+   * net.delay('api-cell', 'child-cell3', 150); // a round trip of 300 ms
+   */
+  delay(a: string, b: string, ms: number | undefined, options: { readonly oneWay?: boolean } = {}): void {
+    const keys = options.oneWay ? [`${a}\u0000${b}`] : [`${a}\u0000${b}`, `${b}\u0000${a}`];
+    if (ms !== undefined) checkDelay(ms);
+    for (const k of keys) {
+      if (ms === undefined) this.delays.delete(k);
+      else this.delays.set(k, ms);
+    }
+  }
+
+  /** The one-way delay of a message from `from` to `to` now, in ms. */
+  delayOf(from: string, to: string): number {
+    if (this.delays.size > 0) {
+      const d = this.delays.get(`${from}\u0000${to}`);
+      if (d !== undefined) return d;
+    }
+    const d = this.defaultDelay;
+    if (typeof d === 'number') return d;
+    const ms = d(from, to);
+    return ms > 0 && ms !== Infinity ? ms : 0;
+  }
+
   /** @internal */
   register(cell: string, onMessage: InboundHandler, instance?: string): () => void {
     const n = (this.listenCounts.get(cell) ?? 0) + 1;
@@ -160,8 +207,11 @@ export class MemoryNetwork {
     };
   }
 
-  /** @internal `replies`: whether the receiver may answer on this exchange. */
-  deliver(from: string, to: string, data: string, options: SendOptions, replies = this.replies): Promise<string | undefined> {
+  /**
+   * @internal `replies`: whether the receiver may answer on this exchange; `rtt`: the
+   * sending link's estimator, given one sample per answered exchange.
+   */
+  deliver(from: string, to: string, data: string, options: SendOptions, replies = this.replies, rtt?: RttEstimator): Promise<string | undefined> {
     const all = this.endpoints.get(to);
     if (this.cutLinks.has(linkKey(from, to))) return this.refuse(to, `the link ${from} - ${to} is cut`);
     if (this.stopped.has(to)) return this.refuse(to, `cell ${to} is stopped`);
@@ -177,23 +227,51 @@ export class MemoryNetwork {
       });
     }
     const targets = options.fanout ? all : [this.pick(to, all)];
-    const sends = targets.map((ep) => this.deliverOne(from, ep, data, options, replies));
+    const out = this.delayOf(from, to);
+    const back = this.delayOf(to, from);
+    const sends = targets.map((ep) => this.deliverOne(from, ep, data, options, replies, rtt, out, back));
     return sends.length === 1 ? (sends[0] as Promise<string | undefined>) : Promise.all(sends).then((r) => r.find((x) => x !== undefined));
   }
 
-  private deliverOne(from: string, ep: Endpoint, data: string, options: SendOptions, replies: boolean): Promise<string | undefined> {
+  /**
+   * One message to one instance: `out` ms on the way there, `back` ms for the answer. Each
+   * answered exchange gives `rtt` one sample: its time less the time the receiver held the
+   * message (its handler, and a broadcast's whole subtree), as the other transports measure.
+   */
+  private deliverOne(
+    from: string,
+    ep: Endpoint,
+    data: string,
+    options: SendOptions,
+    replies: boolean,
+    rtt: RttEstimator | undefined,
+    out: number,
+    back: number,
+  ): Promise<string | undefined> {
     this.stats.delivered++;
     const offered = options.expectReply && replies;
     if (this.taps.size > 0) {
       const d: MemoryDelivery = { from, to: ep.cell, instance: ep.instance, data, options, replyOffered: offered };
       for (const tap of [...this.taps]) tap(d);
     }
+    const sent = performance.now();
     if (!options.expectReply) {
       // The promise settles when the receiver has handled the message, as a broker ack would.
-      return resolved.then(() => ep.onMessage({ data, from })).then(() => undefined);
+      let arrived = 0;
+      return after(out, () => {
+        const gone = this.goneMeanwhile(from, ep.cell, out);
+        if (gone) throw gone;
+        arrived = performance.now();
+        return ep.onMessage({ data, from });
+      }).then((): Promise<undefined> | undefined => {
+        const held = performance.now() - arrived;
+        const land = (): undefined => void rtt?.exchange(performance.now() - sent, held);
+        return back > 0 ? after(back, land) : land();
+      });
     }
     return new Promise((resolve, reject) => {
       let done = false;
+      let arrived = 0;
       const fail = (e: Error) => settle(() => reject(e));
       const settle = (f: () => void) => {
         if (done) return;
@@ -202,26 +280,60 @@ export class MemoryNetwork {
         ep.owed.delete(fail);
         f();
       };
+      // The receiver answers: the answer lands `back` ms later, unless the deadline came first.
+      const answer = (f: () => void) => {
+        if (done) return;
+        const held = performance.now() - arrived;
+        const land = () => {
+          if (done) return;
+          rtt?.exchange(performance.now() - sent, held);
+          settle(f);
+        };
+        if (back > 0) {
+          ep.owed.delete(fail);
+          setTimeout(land, back);
+        } else land();
+      };
       const timer = setTimeout(
         () => fail(new CellwireError('timeout', `no answer from ${ep.cell} by the deadline`, { cell: ep.cell })),
         Math.max(0, options.deadline - Date.now()),
       );
       ep.owed.add(fail);
       if (offered) {
-        void resolved.then(() => ep.onMessage({ data, from, reply: (text) => settle(() => resolve(text)), reject: fail }));
+        void after(out, () => {
+          const gone = this.goneMeanwhile(from, ep.cell, out);
+          if (gone) return fail(gone);
+          arrived = performance.now();
+          return ep.onMessage({ data, from, reply: (text) => answer(() => resolve(text)), reject: (e) => answer(() => reject(e)) });
+        });
         return;
       }
       // No reply exchange: the receiver can still refuse the message (a protocol error, as
       // an HTTP 400), else the send is done once it was handled; the answer, if any, comes
       // later as a response message of its own.
-      const inbound: Inbound = { data, from, reject: fail };
-      void resolved
-        .then(() => ep.onMessage(inbound))
-        .then(
-          () => settle(() => resolve(undefined)),
-          (e: unknown) => fail(new CellwireError('internal', `cell ${ep.cell} failed to handle a message: ${(e as Error)?.message ?? String(e)}`, { cell: ep.cell })),
-        );
+      const inbound: Inbound = { data, from, reject: (e) => answer(() => reject(e)) };
+      void after(out, () => {
+        const gone = this.goneMeanwhile(from, ep.cell, out);
+        if (gone) return fail(gone);
+        arrived = performance.now();
+        return ep.onMessage(inbound);
+      }).then(
+        () => answer(() => resolve(undefined)),
+        (e: unknown) => fail(new CellwireError('internal', `cell ${ep.cell} failed to handle a message: ${(e as Error)?.message ?? String(e)}`, { cell: ep.cell })),
+      );
     });
+  }
+
+  /**
+   * A delayed message that finds, when it arrives, its cell stopped or its link cut: refused
+   * as it would have been when sent. Undefined when it may be handed over.
+   */
+  private goneMeanwhile(from: string, to: string, delayed: number): CellwireError | undefined {
+    if (delayed <= 0) return undefined;
+    const why = this.stopped.has(to) ? `cell ${to} is stopped` : this.cutLinks.has(linkKey(from, to)) ? `the link ${from} - ${to} is cut` : undefined;
+    if (why === undefined) return undefined;
+    this.stats.refused++;
+    return new CellwireError('unavailable', `Cell ${to} is unavailable: ${why}`, { cell: to });
   }
 
   private pick(cell: string, all: Endpoint[]): Endpoint {
@@ -244,6 +356,16 @@ export class MemoryNetwork {
 // then() costs less than queueMicrotask, which makes an AsyncResource per call.
 const resolved = Promise.resolve();
 
+/** Runs `fn` `ms` from now: on a later microtask when there is no delay, else on a timer. */
+function after<T>(ms: number, fn: () => T | Promise<T>): Promise<T> {
+  if (ms <= 0) return resolved.then(fn);
+  return new Promise<void>((r) => setTimeout(r, ms)).then(fn);
+}
+
+function checkDelay(ms: number): void {
+  if (!(ms >= 0) || ms === Infinity) throw new CellwireError('invalid_argument', `a delay must be a number of ms >= 0, got ${ms}`);
+}
+
 function linkKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
@@ -262,9 +384,11 @@ class MemoryTransport implements Transport {
     const to = cells[0] ?? neighbour.name;
     const network = this.network;
     const replies = this.replies;
+    const rtt = new RttEstimator();
     return {
       cell: neighbour.name,
-      send: (data: string, options: SendOptions) => network.deliver(local.cell, to, data, options, replies),
+      send: (data: string, options: SendOptions) => network.deliver(local.cell, to, data, options, replies, rtt),
+      latency: () => rtt.latency(),
       close: async () => undefined,
     };
   }

@@ -8,7 +8,8 @@
  * processes (cells-proc.ts). At the end: one table on stdout, and BENCHMARKS.md.
  *
  * Environment: BENCH_ROUNDS (default 5, at least 3), BENCH_MS (measured time per variant and
- * round, default 1000), BENCH_ONLY (comma list of groups: memory,http,amqp,cast,broadcast,big,codegen),
+ * round, default 1000), BENCH_ONLY (comma list of groups: memory,http,amqp,cast,broadcast,big,codegen,wan),
+ * BENCH_WAN_RUNS (runs per WAN measurement, default 10),
  * BENCH_CODEGEN_SIZES (comma list of synthetic service sizes, default 250,500,1000),
  * CELLWIRE_AMQP_URL, BENCH_NO_WRITE=1 (print only). `--render` prints the table and rewrites
  * BENCHMARKS.md from the last run's results (kept in the temp dir) without measuring again.
@@ -26,6 +27,7 @@ import type { NovaCellsClient } from '@cellwire/schema';
 import { cellwireObjects, deleteAmqpObjects, moleculerExchanges } from './amqp-cleanup.js';
 import { cellsOf, memoryTree, REFERENCE_TREE, type BigTreeResult } from './broadcast.js';
 import { codegenTimings, type CodegenResult } from './codegen.js';
+import { wanRow, type WanResult } from './wan.js';
 import { envelopeJsonFloor, memoryCastFloor, memoryFloor, rawAmqpClient, rawHttpClient, type Call } from './floors.js';
 import { moleculerAmqpCaller, moleculerFake } from './peer-moleculer.js';
 import { killAll, startCellsProc, type CellsProc } from './procs.js';
@@ -40,6 +42,7 @@ process.env.TSX_TSCONFIG_PATH ??= path.join(here, '../tsconfig.json');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1000);
 const WARM_MS = 250;
+const WAN_RUNS = Math.max(1, Number(process.env.BENCH_WAN_RUNS ?? 10));
 const CODEGEN_SIZES = (process.env.BENCH_CODEGEN_SIZES ?? '250,500,1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const AMQP_URL = process.env.CELLWIRE_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/%2F';
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
   const groups: GroupResult[] = [];
   let big: BigTreeResult | undefined;
   let codegen: CodegenResult[] = [];
+  const wan: WanResult[] = [];
   const runId = randomBytes(3).toString('hex');
   const prefix = `cwbench-${runId}`;
   const molNamespace = `molbench-${runId}`;
@@ -369,6 +373,10 @@ async function main(): Promise<void> {
       log('== code generation');
       codegen = await codegenTimings(CODEGEN_SIZES, log);
     }
+    if (wanted('wan')) {
+      log(`== broadcast over far links (memory, delayed), ${WAN_RUNS} runs each`);
+      for (const oneWayMs of [50, 150]) wan.push(await wanRow(oneWayMs, WAN_RUNS, log));
+    }
   } finally {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
     killAll();
@@ -382,7 +390,7 @@ async function main(): Promise<void> {
     load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     memGb: Math.round(os.totalmem() / 2 ** 30),
   };
-  const report = { groups, big, codegen, machine, totalS, rounds: ROUNDS, measureMs: MEASURE_MS, requestBytes: REQUEST_BYTES, resultBytes: RESULT_BYTES };
+  const report = { groups, big, codegen, wan, machine, totalS, rounds: ROUNDS, measureMs: MEASURE_MS, requestBytes: REQUEST_BYTES, resultBytes: RESULT_BYTES };
   // The raw results, so that `--render` can redo the table and BENCHMARKS.md without measuring again.
   fs.writeFileSync(LAST_RUN, JSON.stringify(report, (k, v) => (k === 'call' ? undefined : v)));
   process.stdout.write(`${renderTable(report)}\n`);

@@ -2,6 +2,7 @@
 import type { BigTreeResult } from './broadcast.js';
 import type { CodegenResult } from './codegen.js';
 import { median, type Sample } from './stats.js';
+import type { WanResult } from './wan.js';
 
 export interface VariantResult {
   readonly id: string;
@@ -26,6 +27,8 @@ export interface Report {
   readonly groups: readonly GroupResult[];
   readonly big: BigTreeResult | undefined;
   readonly codegen: readonly CodegenResult[];
+  /** The WAN row (BENCH_ONLY=wan); absent from runs that predate it. */
+  readonly wan?: readonly WanResult[];
   readonly machine: { nproc: number; cpu: string; node: string; load: string; memGb: number };
   readonly totalS: number;
   readonly rounds: number;
@@ -118,6 +121,12 @@ export function targets(r: Report): Target[] {
     out.push({ what: '931-cell broadcast, memory: time to the full list', want: '< 250 ms', got: `${r.big.medianMs.toFixed(0)} ms`, met: r.big.medianMs < 250 });
     out.push({ what: '931-cell broadcast, memory: peak memory (RSS)', want: '< 300 MB', got: `${r.big.peakRssMb.toFixed(0)} MB`, met: r.big.peakRssMb < 300 });
   }
+  for (const w of r.wan ?? []) {
+    const over = median(w.fullMs) - w.physicalMs;
+    out.push({ what: `WAN broadcast, ${w.oneWayMs} ms one way: full answer over two round trips`, want: '< 20 ms', got: `+${over.toFixed(1)} ms`, met: over < 20 });
+    const kept = Math.min(...w.kept);
+    out.push({ what: `WAN broadcast, ${w.oneWayMs} ms one way: answers kept at 1.5 round trips`, want: `${w.reachable} (all within reach)`, got: `${kept} (worst of ${w.kept.length})`, met: kept === w.reachable });
+  }
   const syn = r.codegen.filter((c) => c.label.startsWith('synthetic')).sort((x, y) => x.methods - y.methods);
   const c = syn.find((x) => x.methods === 1000);
   if (c) out.push({ what: 'generate, 1000 methods', want: '< 60 s', got: `${(c.wallMs / 1000).toFixed(1)} s`, met: c.wallMs < 60_000 });
@@ -140,6 +149,22 @@ function sections(r: Report): { title: string; rows: string[][] }[] {
   return r.groups.map((g) => ({ title: g.title, rows: g.variants.map((v) => row(r, v)) }));
 }
 
+const WAN_HEAD = ['one way', 'full answer ms median (min-max)', 'two round trips', 'overhead', 'kept at 1.5 round trips', 'within reach', 'kept, fixed margin'];
+
+function wanRows(r: Report): string[][] {
+  return (r.wan ?? []).map((w) => [
+    `${w.oneWayMs} ms`,
+    `${median(w.fullMs).toFixed(1)} (${Math.min(...w.fullMs).toFixed(1)}-${Math.max(...w.fullMs).toFixed(1)})`,
+    `${w.physicalMs} ms`,
+    `+${(median(w.fullMs) - w.physicalMs).toFixed(1)} ms`,
+    `${median(w.kept)} of ${w.cells} (${Math.min(...w.kept)}-${Math.max(...w.kept)})`,
+    `${w.reachable}`,
+    `${median(w.keptFixedMargin)} of ${w.cells}`,
+  ]);
+}
+
+const WAN_TITLE = 'Broadcast over far links: 8-cell reference tree, memory transport, every link delayed each way';
+
 function extras(r: Report): string[][] {
   const rows: string[][] = [];
   if (r.big) {
@@ -160,6 +185,8 @@ export function renderTable(r: Report): string {
   for (const s of sections(r)) parts.push(`\n${s.title}\n${textTable(HEAD, s.rows)}`);
   const ex = extras(r);
   if (ex.length) parts.push(`\nBroadcast at scale and code generation\n${textTable(['what', 'time', 'notes'], ex)}`);
+  const wan = wanRows(r);
+  if (wan.length) parts.push(`\n${WAN_TITLE}\n${textTable(WAN_HEAD, wan)}`);
   const t = targets(r);
   if (t.length) parts.push(`\nTargets\n${textTable(['target', 'want', 'got', 'met'], t.map((x) => [x.what, x.want, x.got, x.met === undefined ? '-' : x.met ? 'yes' : 'NO']))}`);
   return parts.join('\n');
@@ -249,6 +276,19 @@ export function renderMarkdown(r: Report): string {
   for (const s of sections(r)) out.push(`## ${s.title}`, '', mdTable(HEAD, s.rows), '');
   const ex = extras(r);
   if (ex.length) out.push('## Broadcast at scale and code generation', '', mdTable(['what', 'time', 'notes'], ex), '');
+  const wan = wanRows(r);
+  if (wan.length) {
+    out.push(
+      `## ${WAN_TITLE}`,
+      '',
+      'After a few broadcasts every link knows its round trip; `service_get_all` from `api-cell`. The full answer needs two round ' +
+        'trips (the grandchildren); at a deadline of 1.5 round trips only `api-cell` and its four children can answer. *Kept, fixed ' +
+        'margin*: the same with links that report no latency, so every hop keeps the fixed margin of old.',
+      '',
+      mdTable(WAN_HEAD, wan),
+      '',
+    );
+  }
   const t = targets(r);
   if (t.length) out.push('## Targets (medians, 64 in flight, 1 hop unless said)', '', mdTable(['target', 'want', 'got', 'met'], t.map((x) => [x.what, x.want, x.got, x.met === undefined ? '-' : x.met ? 'yes' : '**no**'])), '');
   out.push('## Reading', '', reading(r), '');

@@ -7,6 +7,10 @@
 const countSeps = 'countSeps only feeds `destHops < currentHops`, which `!target.startsWith(routingPath + "!")` already implies (a target that extends the path has more separators)';
 const compaction = 'compacting the expiry queue only saves memory: compacting at any head, or never, expires the same keys at the same times';
 
+/** A schema `true` (or a string) admits everything and is open: stripping with it copies the value unchanged. */
+const trueSchema = (what) => `a branch list holding ${what} instead of none keeps the value as it is: such a branch admits any type and leaves objects open`;
+const checkResultShortcut = 'a value that failed validation and is not an object comes back unchanged from knownPart and fails again: the check is a shortcut';
+
 export const EQUIVALENT = [
   // routing.ts
   { file: 'src/routing.ts', line: 26, mutator: 'ConditionalExpression', original: 'before < 0', replacement: 'false', reason: 'a one-hop path reversed by split/reverse/join gives the same two names as the fast path' },
@@ -42,4 +46,26 @@ export const EQUIVALENT = [
   { file: 'src/dedupe.ts', line: 107, mutator: 'ArithmeticOperator', original: 'head * 2', replacement: 'head / 2', reason: compaction },
   { file: 'src/dedupe.ts', line: 107, mutator: 'BlockStatement', original: 'this.keys = keys.slice(head);', replacement: '{}', reason: compaction },
   { file: 'src/dedupe.ts', line: 118, mutator: 'OptionalChaining', original: 'this.store?.expire', replacement: 'this.store.expire', reason: 'expireStore is only called with a store (the constructor returns first without one; expire() checks this.store)' },
+
+  // codec.ts
+  { file: 'src/codec.ts', line: 92, mutator: 'ConditionalExpression', original: 'text === undefined', replacement: 'true', reason: 'recomputing `name@version` gives the same text: the WeakMap is only a cache' },
+  { file: 'src/codec.ts', line: 106, mutator: 'ConditionalExpression', original: 'text === undefined', replacement: 'false', reason: 'the regexp reads undefined as "undefined", which has no @ and does not match either' },
+  { file: 'src/codec.ts', line: 149, mutator: 'ConditionalExpression', original: "value === null || typeof value !== 'object'", replacement: 'false', reason: checkResultShortcut },
+  { file: 'src/codec.ts', line: 149, mutator: 'LogicalOperator', original: "value === null || typeof value !== 'object'", replacement: "value === null && typeof value !== 'object'", reason: checkResultShortcut },
+  { file: 'src/codec.ts', line: 149, mutator: 'ConditionalExpression', original: 'value === null', replacement: 'false', reason: checkResultShortcut },
+  { file: 'src/codec.ts', line: 149, mutator: 'ConditionalExpression', original: "typeof value !== 'object'", replacement: 'false', reason: checkResultShortcut },
+  { file: 'src/codec.ts', line: 179, mutator: 'LogicalOperator', original: "b.additionalItems && typeof b.additionalItems === 'object'", replacement: "b.additionalItems || typeof b.additionalItems === 'object'", reason: trueSchema('additionalItems: true') },
+  { file: 'src/codec.ts', line: 179, mutator: 'ConditionalExpression', original: "typeof b.additionalItems === 'object'", replacement: 'true', reason: trueSchema('additionalItems: true') },
+  { file: 'src/codec.ts', line: 180, mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', reason: trueSchema('a string') },
+  { file: 'src/codec.ts', line: 181, mutator: 'LogicalOperator', original: "items && typeof items === 'object'", replacement: "items || typeof items === 'object'", reason: trueSchema('items: true') },
+  { file: 'src/codec.ts', line: 181, mutator: 'ConditionalExpression', original: "typeof items === 'object'", replacement: 'true', reason: trueSchema('items: true') },
+  { file: 'src/codec.ts', line: 182, mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', reason: trueSchema('a string') },
+  { file: 'src/codec.ts', line: 188, mutator: 'ConditionalExpression', original: 's.length === 0', replacement: 'false', reason: 'strip with no schema keeps every value as it is (no branch admits anything), the same as keeping the item' },
+  { file: 'src/codec.ts', line: 205, mutator: 'LogicalOperator', original: "more && typeof more === 'object'", replacement: "more || typeof more === 'object'", reason: trueSchema('additionalProperties: true') },
+  { file: 'src/codec.ts', line: 205, mutator: 'ConditionalExpression', original: "typeof more === 'object'", replacement: 'true', reason: trueSchema('additionalProperties: true') },
+
+  // local-call.ts, log-fields.ts, peer-checks.ts
+  { file: 'src/local-call.ts', line: 62, mutator: 'ConditionalExpression', original: 'this.interceptors.length === 0', replacement: 'false', reason: 'a chain of no interceptors calls the handler with the same context and arguments: the direct call is a fast path' },
+  { file: 'src/log-fields.ts', line: 22, mutator: 'ConditionalExpression', original: 'extra === undefined', replacement: 'false', reason: 'Object.assign(fields, undefined) leaves the fields as they are' },
+  { file: 'src/peer-checks.ts', line: 21, mutator: 'ConditionalExpression', original: 'sep < 0', replacement: 'false', reason: 'with no separator sep is -1 and slice(sep + 1) is the whole path, as the guarded branch returns' },
 ];

@@ -6,6 +6,7 @@
  *   npm run mutate                                  every module; rewrites the table in MUTATION.md
  *   npm run mutate -- --mutate src/routing.ts       a subset while working; prints the table only
  *   node test/mutation/run.mjs --report-only        the table of the last report, without a run
+ *   node test/mutation/run.mjs --report-only --json=<file>   the table of another JSON report
  *
  * Survivors listed in equivalent.mjs (mutants that cannot change behaviour) are counted in
  * their own column and listed, each with its reason; any other survivor is listed as
@@ -26,8 +27,10 @@ const END = '<!-- mutation-table:end -->';
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
-const strykerArgs = args.filter((a) => a !== '--report-only');
-const partial = strykerArgs.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+// `--json=<file>` (with --report-only): the table of another Stryker JSON report.
+const jsonArg = args.find((a) => a.startsWith('--json='));
+const strykerArgs = args.filter((a) => a !== '--report-only' && a !== jsonArg);
+const partial = jsonArg !== undefined || strykerArgs.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 
 let seconds;
 if (!reportOnly) {
@@ -44,7 +47,7 @@ if (!reportOnly) {
   }
 }
 
-const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+const report = JSON.parse(readFileSync(jsonArg ? path.resolve(jsonArg.slice('--json='.length)) : reportFile, 'utf8'));
 const git = (...a) => spawnSync('git', a, { cwd: repo, encoding: 'utf8' }).stdout.trim();
 const head = git('rev-parse', 'HEAD');
 const dirty = git('status', '--porcelain', '--', 'packages/core/src') !== '';

@@ -34,9 +34,16 @@ export default defineConfig({
     // fails it here, as killed, instead of as a Stryker timeout that restarts the worker.
     testTimeout: 1_500,
     hookTimeout: 1_500,
-    // One module graph for every test file of a run: the files import the same src, and a
-    // mutant is switched on at run time, so importing it afresh per file only costs time.
+    // One worker and one module graph for the test files of a run, rather than new ones per
+    // file: a mutant is switched on at run time. Core's modules are evaluated afresh for each
+    // mutant's run (fresh-modules.mjs), so no module state (a cache) carries a mutant over.
     isolate: false,
+    setupFiles: [fileURLToPath(new URL('./fresh-modules.mjs', import.meta.url))],
+    // Without isolation, a test cut off by the test timeout can leave work behind that fails
+    // later, in another mutant's run: such errors must not count as killing that mutant. (A
+    // mutant whose only effect is an unhandled error is then counted as surviving: the score
+    // errs low, never high.)
+    dangerouslyIgnoreUnhandledErrors: true,
     sequence: { sequencer: SmallFilesFirst },
   },
 });

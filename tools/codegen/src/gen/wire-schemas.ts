@@ -70,6 +70,11 @@ export const wireSchemas: { readonly [stem: string]: { readonly [key: string]: u
         "description": "Absolute time (ms since epoch) by which the origin needs its answer.",
         "type": "number"
       },
+      "reply_ms": {
+        "description": "Calls only: how many ms before `deadline` the receiver's answer must leave it to reach\nthe origin in time, as the sender estimates it: the one-way time of the sender's link\nto the receiver (half its smoothed round-trip time plus twice its variance, capped)\nplus the time the sender itself keeps back for its own way home. The receiver stops\nwaiting for its neighbours that long (and a few ms more) before the deadline, and sets\nits own value in each copy it sends on. Absent when the sender has no estimate yet\n(the receiver then keeps its fixed margin) and from cells that predate it.",
+        "minimum": 0,
+        "type": "number"
+      },
       "traceparent": {
         "description": "W3C trace context.",
         "type": "string"
