@@ -29,6 +29,7 @@ describe('migrations', () => {
     expect(store.appliedMigrations().map((m) => [m.version, m.name])).toEqual([
       [1, 'initial_schema'],
       [2, 'lookup_indexes'],
+      [3, 'seen_messages_and_cast_outbox'],
     ]);
     store.close();
     expect(store.isOpen).toBe(false);
@@ -54,11 +55,13 @@ describe('migrations', () => {
     const file = path.join(dir, 'later.db');
     openStore(file).close();
     const db = new Database(file);
-    const extra = { version: 3, name: 'add_notes', up: (d: Database) => void d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)') };
-    expect(applyMigrations(db, [...migrations, extra])).toEqual([3]);
+    // Numbered after the last real migration, so adding one to the store does not break this.
+    const next = migrations[migrations.length - 1]!.version + 1;
+    const extra = { version: next, name: 'add_notes', up: (d: Database) => void d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)') };
+    expect(applyMigrations(db, [...migrations, extra])).toEqual([next]);
     expect(applyMigrations(db, [...migrations, extra])).toEqual([]);
     const broken = {
-      version: 4,
+      version: next + 1,
       name: 'broken',
       up: (d: Database) => {
         d.exec('CREATE TABLE half_done (id INTEGER)');
@@ -67,7 +70,7 @@ describe('migrations', () => {
     };
     expect(() => applyMigrations(db, [...migrations, extra, broken])).toThrow('boom');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
-    expect(db.prepare<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations').get()!.v).toBe(3);
+    expect(db.prepare<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations').get()!.v).toBe(next);
     expect(() => applyMigrations(db, [extra, ...migrations])).toThrow('out of order');
     db.close();
   });
