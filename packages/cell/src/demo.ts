@@ -306,6 +306,8 @@ class Tracer {
         return reply;
       },
       close: () => link.close(),
+      // Printing the route must not hide what the link learns of its latency.
+      ...(link.latency ? { latency: () => link.latency!() } : {}),
     };
   }
 }
