@@ -87,11 +87,14 @@ async function runVariant(transport) {
     let callS;
     let outboxS;
     let held = 0;
+    let peak = 0;
     while ((castS === undefined || callS === undefined || (outbox && outboxS === undefined)) && Date.now() < deadline) {
       if (outbox && outboxS === undefined) {
         const h = await kit.health(url('child-cell2'));
         held = Math.max(held, h?.casts?.held ?? 0);
-        if (h?.casts?.outbox === 0) outboxS = at() - endedAt;
+        peak = Math.max(peak, h?.casts?.outbox ?? 0);
+        // Under load a few casts are always passing through it: back under 50 is drained.
+        if (h && h.casts.outbox < 50) outboxS = at() - endedAt;
       }
       if (castS === undefined) {
         const uuid = randomUUID();
@@ -114,8 +117,8 @@ async function runVariant(transport) {
       }
       await kit.sleep(100);
     }
-    events.push({ name, endedAt, castS, callS, outboxS, held });
-    console.log(`chaos ${transport}: ${name}: a new cast arrived ${castS?.toFixed(2)} s and a full call ${callS?.toFixed(2)} s after${outbox ? `; outbox (${held} held) empty ${outboxS?.toFixed(2)} s after` : ''}`);
+    events.push({ name, endedAt, castS, callS, outboxS, held, peak });
+    console.log(`chaos ${transport}: ${name}: a new cast arrived ${castS?.toFixed(2)} s and a full call ${callS?.toFixed(2)} s after${outbox ? `; outbox peak ${peak}, under 50 again ${outboxS?.toFixed(2)} s after` : ''}`);
   };
 
   const before = {};
@@ -253,9 +256,9 @@ Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that 
 | recovery after child-cell2 restarted: a new cast arrives / a call gets all 3 cells | ${results.map((r) => rec(r, 'child-cell2')).join(' | ')} |
 | recovery after the broker restarted | ${results.map((r) => rec(r, 'broker')).join(' | ')} |
 | recovery after api-cell restarted: a new cast arrives / a call gets all 3 cells | ${results.map((r) => rec(r, 'api-cell')).join(' | ')} |
-| child-cell2's outbox while api-cell was down: casts held / empty again after api-cell restarted | ${results.map((r) => {
+| child-cell2's outbox after api-cell restarted: casts held at the peak / under 50 again after | ${results.map((r) => {
     const e = r.events.find((x) => x.name.startsWith('api-cell'));
-    return e ? `${e.held} / ${e.outboxS?.toFixed(1) ?? '—'} s` : 'not run';
+    return e ? `${e.peak} / ${e.outboxS?.toFixed(1) ?? '—'} s` : 'not run';
   }).join(' | ')} |
 | broker down | ${results.map((r) => (r.times.brokerDown !== undefined ? `${(r.times.brokerBack - r.times.brokerDown).toFixed(1)} s` : '—')).join(' | ')} |
 | calls with every cell answering | ${results.map((r) => `${r.callsOk} of ${r.calls}`).join(' | ')} |
@@ -265,7 +268,7 @@ Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that 
 | child-cell2's casts at the end (since its restart) | ${results.map((r) => outbox(r.mid.after)).join(' | ')} |
 | cells that crashed on their own | ${results.map((r) => (r.crashed.length ? r.crashed.join(', ') : 'none')).join(' | ')} |
 
-How to read it. *Refused* casts were never accepted: grandchild-cell1's caller got \`unavailable\` (503) and knows to retry; over HTTP that is every cast posted while child-cell2 was down, over AMQP the casts posted while the broker was down (with child-cell2 down, AMQP casts wait in its queue: accepted). While api-cell is down, child-cell2 accepts casts from grandchild-cell1 and holds them: over HTTP in its outbox (SQLite), over AMQP in api-cell's queue on the broker. A refusal can still arrive (a connection reset after the cast got through is reported as \`unavailable\`, "may or may not have run"). *Lost* counts accepted casts that never reached api-cell's store. Recovery is measured from the moment the fault ended (child-cell2 ready again; the broker accepting connections again).
+How to read it. *Refused* casts were never accepted: grandchild-cell1's caller got \`unavailable\` (503) and knows to retry; over HTTP that is every cast posted while child-cell2 was down, over AMQP the casts posted while the broker was down (with child-cell2 down, AMQP casts wait in its queue: accepted). While api-cell is down, child-cell2 accepts casts from grandchild-cell1 and holds them: over HTTP in its outbox (SQLite; its \`held\` counter also counts the casts that queued behind them until the backlog was through), over AMQP in api-cell's queue on the broker. A refusal can still arrive (a connection reset after the cast got through is reported as \`unavailable\`, "may or may not have run"). *Lost* counts accepted casts that never reached api-cell's store. Recovery is measured from the moment the fault ended (child-cell2 ready again; the broker accepting connections again).
 `;
   const file = kit.writeSection('chaos', md);
   console.log(md);

@@ -313,7 +313,7 @@ describe('dedupe, validation, remote errors, abort', () => {
     await expect(client.echo(ctxt, { cell_name: 'api-cell', text: 'h' }, { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
   });
 
-  it('casts with a first hop that refuses are reported to the caller; broadcast casts log and count', async () => {
+  it('casts with a first hop that refuses are reported to the caller, broadcast casts too (naming who refused and who took it)', async () => {
     const kit = memoryKit();
     await using tree = await startTree({ kit, services: answering() });
     kit.network.stop('child-cell1');
@@ -322,8 +322,16 @@ describe('dedupe, validation, remote errors, abort', () => {
       code: 'unavailable',
       cell: 'api-cell!child-cell1',
     });
-    // A broadcast cast down: child-cell1 cannot be reached, the other children can.
-    await tree.cell('api-cell').broadcast(gather, ctxt, {}, { direction: 'down', needResponse: false, runLocally: false });
+    // A broadcast cast down: child-cell1 cannot be reached, the other children can. The caller
+    // learns it (an accepted cast is never silently dropped); the others keep their copy.
+    const refused = await tree
+      .cell('api-cell')
+      .broadcast(gather, ctxt, {}, { direction: 'down', needResponse: false, runLocally: false })
+      .then(() => undefined, (e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'unavailable',
+      details: { refused: ['api-cell!child-cell1'], accepted: ['api-cell!child-cell2', 'api-cell!child-cell3', 'api-cell!child-cell4'] },
+    });
     expect(tree.cell('api-cell').stats.castFailures).toBe(2);
   });
 });

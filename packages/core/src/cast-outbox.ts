@@ -151,14 +151,20 @@ export class CastOutbox {
   }
 
   /**
-   * One retry round; resolves when it is done. `now`: every neighbour with casts held is tried
-   * at once, whatever its backoff (an operator, a test); otherwise only those whose turn came.
+   * One retry round; resolves when it is done, never rejects. `now`: every neighbour with casts
+   * held is tried at once, whatever its backoff (an operator, a test); otherwise only those
+   * whose turn came.
    */
   flush(now = true): Promise<void> {
-    this.running ??= this.round(now).finally(() => {
-      this.running = undefined;
-      if (this.size > 0) this.schedule();
-    });
+    this.running ??= this.round(now)
+      .catch((e: unknown) => {
+        // The store failed (or closed under a round at shutdown): the casts stay held, the next turn tries again.
+        if (!this.closed) this.parts.logger.error(`cast outbox: a retry round failed: ${(e as Error)?.message ?? String(e)}`);
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.size > 0) this.schedule();
+      });
     return this.running;
   }
 

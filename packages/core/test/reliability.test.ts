@@ -259,6 +259,20 @@ describe('item 8: a cast accepted in the middle and refused by its next hop', ()
     await until(() => net!.notes.get('top')!.length === 64);
   });
 
+  it('a store that fails under a retry round is logged; the round resolves and the casts stay held', async () => {
+    const store = memoryCastOutbox();
+    let failing = false;
+    const flaky = { ...store, list: (...a: Parameters<typeof store.list>) => (failing ? (() => { throw new Error('database is closed'); })() : store.list(...a)) };
+    net = new Net({ top: ['mid'], mid: ['leaf'] }, (cell) => (cell === 'mid' ? { castOutbox: flaky, castRetryMs: 60_000, castRetryMaxMs: 60_000 } : {}));
+    net.stop('top');
+    await net.cell('leaf').invoke(note, ctxt, { text: 'n1' });
+    await until(() => net!.cell('mid').heldCasts() === 1);
+    failing = true;
+    await expect(net.cell('mid').retryHeldCasts()).resolves.toBeUndefined();
+    expect(net.cell('mid').heldCasts()).toBe(1);
+    expect(net.lines).toContainEqual(['error', 'cast outbox: a retry round failed: database is closed']);
+  });
+
   it('a refusal a retry cannot cure is not held: lost and logged', async () => {
     net = new Net({ top: ['mid'], mid: ['leaf'] }, (cell) => (cell === 'mid' ? { castOutbox: memoryCastOutbox() } : {}));
     const mid = net.cell('mid');
