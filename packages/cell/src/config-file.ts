@@ -255,6 +255,14 @@ export interface CellConfigFile {
    */
   call_timeout_s?: number;
   /**
+   * How long a cast made or passed on here lives (s): a cell that cannot hand it on holds it
+   * in its outbox and retries until then.
+   *
+   * @exclusiveMinimum 0
+   * @default 86400
+   */
+  cast_ttl_s?: number;
+  /**
    * `:memory:`, or an SQLite file (relative to the config file) for a cell that keeps its
    * data across restarts.
    *

@@ -52,6 +52,8 @@ export interface CellConfig {
   readonly reservePercent: number;
   readonly maxHopCount: number;
   readonly callTimeoutS: number;
+  /** How long a cast made or passed on here lives (s). */
+  readonly castTtlS: number;
   /** `:memory:` or an absolute SQLite file path. */
   readonly store: string;
   readonly capabilities: Capabilities;
@@ -168,6 +170,7 @@ type Filled = CellConfigFile &
       | 'reserve_percent'
       | 'max_hop_count'
       | 'call_timeout_s'
+      | 'cast_ttl_s'
       | 'store'
       | 'capabilities'
       | 'hosts'
@@ -378,6 +381,7 @@ class Checker {
       reservePercent: c.reserve_percent,
       maxHopCount: c.max_hop_count,
       callTimeoutS: c.call_timeout_s,
+      castTtlS: c.cast_ttl_s,
       store: c.store === ':memory:' ? ':memory:' : path.resolve(this.baseDir, c.store),
       capabilities: c.capabilities as Capabilities,
       hosts: c.hosts as HostSpec[],

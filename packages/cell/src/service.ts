@@ -527,7 +527,7 @@ function warnAboutTheApi(config: CellConfig, apiUrl: string | undefined, logger:
 }
 
 /** A config's cast time to live, once the config has the field (`cast_ttl_s`); undefined: the runner's default, 24 h. */
-type WithCastTtl = CellConfig & { readonly castTtlS?: number };
+type WithCastTtl = CellConfig;
 
 /**
  * The runner options that keep a cell's word across restarts: the dedupe window in the
