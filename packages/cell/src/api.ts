@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { CellwireError, MAX_MESSAGE_DEPTH, httpStatusFor, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
+import { CellwireError, MAX_MESSAGE_DEPTH, httpStatusFor, nestingExceeds, makeContext, adminContext, Response, type MessageRunner, type Logger } from '@cellwire/core';
 import type { Instance, RequestContext } from '@cellwire/schema';
 import { checkCaller, hostAllowed, isJsonContentType, needToken, Unauthenticated, type ApiAuth, type Caller } from './api-door.js';
 import { isLinkRead, verifyLinkRead, type LinkReadPolicy } from './link-read.js';
@@ -411,26 +411,6 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return v.length <= 40 ? JSON.stringify(v) : 'a long string';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return `a ${typeof v}`;
-}
-
-/**
- * Whether JSON text nests arrays and objects deeper than `max`, in one pass over the
- * characters (brackets inside strings do not count), without building anything.
- */
-function nestingExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \\ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return true;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return false;
 }
 
 /** `?vm_state=stopped&host=h1`: keeps instances whose field equals each given value. */
