@@ -317,6 +317,59 @@ describe('the cast outbox', () => {
     expect(vi.getTimerCount()).toBe(before);
   });
 
+  it('leaves no timer once every cast is handed over', async () => {
+    const o = outbox();
+    o.box.hold(cast('a'));
+    await o.box.flush();
+    expect(o.box.size).toBe(0);
+    // The retry timer set when the cast was held fires once, finds nothing, and sets no other.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sleeps until a neighbour\'s turn while it backs off, rather than checking again and again', async () => {
+    const o = outbox({ retryMs: 1000, retryMaxMs: 8000 });
+    o.answers.set('top', refuse());
+    o.box.hold(cast('a'));
+    await o.box.flush();
+    // A timer that fired at once and set itself again would run past the fake timers' loop limit here.
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(o.sent).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
+  it('a cast held while its neighbour backs off does not cut the backoff short', async () => {
+    const o = outbox({ retryMs: 1000, retryMaxMs: 60_000 });
+    o.answers.set('top', refuse());
+    o.box.hold(cast('a'));
+    await o.box.flush();
+    await o.box.flush();
+    // top now waits 4 s; another cast for it waits with it.
+    const start = Date.now();
+    o.box.hold(cast('b'));
+    const before = o.sent.length;
+    while (o.sent.length === before) await vi.advanceTimersByTimeAsync(100);
+    expect(Date.now() - start).toBe(4000);
+  });
+
+  it('a neighbour whose held casts all ran out starts its backoff over', async () => {
+    const o = outbox({ retryMs: 1000, retryMaxMs: 60_000 });
+    o.answers.set('top', refuse());
+    o.box.hold(cast('a', { until: Date.now() + 5000 }));
+    await o.box.flush();
+    await o.box.flush();
+    await o.box.flush();
+    await vi.advanceTimersByTimeAsync(5000);
+    await o.box.flush();
+    expect(o.box.size).toBe(0);
+    const infos = () => o.lines.filter(([l]) => l === 'info').length;
+    expect(infos()).toBe(1);
+    // A new cast refused once is its second refusal in a row again: said once more.
+    o.box.hold(cast('b'));
+    await o.box.flush();
+    expect(infos()).toBe(2);
+  });
+
   it('hands over at most 200 casts of one neighbour per round', async () => {
     const o = outbox();
     for (let i = 0; i < 205; i++) o.box.hold(cast(`c${i}`));

@@ -196,6 +196,11 @@ describe('ErrorRegistry', () => {
     expect(reg.serialize(noStack, 'c', true).tb).toEqual([]);
   });
 
+  it('names an error whose name is missing Error', () => {
+    const e = Object.assign(new Error('nameless'), { name: undefined as unknown as string });
+    expect(defaultErrorRegistry().serialize(e, 'c').class).toBe('Error');
+  });
+
   it('passes a RemoteError on under its original class and message', () => {
     const reg = defaultErrorRegistry();
     const e = new RemoteError(remote({ class: 'KeyError', module: 'app.mod', message: 'missing: k' }));
@@ -222,6 +227,9 @@ describe('ErrorRegistry', () => {
     expect(back.stack).toBe('CellTimeout: late\na\nb');
     back.message = 'changed';
     expect(back.message).toBe('changed');
+    for (const k of ['message', 'name', 'stack']) {
+      expect(Object.getOwnPropertyDescriptor(back, k), k).toMatchObject({ writable: true, configurable: true });
+    }
     const unavailable = reg.deserialize(remote({ class: 'CellUnavailable', module: CELLWIRE_ERROR_MODULE, kwargs: { code: 'unavailable', cell: '' } }));
     expect(unavailable).toMatchObject({ retryable: true, cell: undefined });
     const invalid = reg.deserialize(remote({ class: 'InvalidArgument', module: CELLWIRE_ERROR_MODULE, kwargs: { code: 'invalid_argument', cell: 'c' } }));

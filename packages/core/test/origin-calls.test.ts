@@ -41,6 +41,8 @@ const spec = defineService(
     untargeted: { ...base, name: 'untargeted', kind: 'targeted', target: 'none' },
     inner: { ...base, name: 'inner', kind: 'targeted', target: { arg: 'cell_name' }, internal: true },
     fanned: { ...base, name: 'fanned', kind: 'broadcast', target: 'none', fanout: true, runLocally: false },
+    everywhere: { ...base, name: 'everywhere', kind: 'broadcast', target: { arg: 'cell_name' }, runLocally: false },
+    findCast: { ...base, name: 'find_cast', kind: 'targeted_or_broadcast', needResponse: false, target: { arg: 'cell_name', optional: true } },
   },
 );
 
@@ -55,6 +57,8 @@ const specHandlers = (cell: string) => ({
   untargeted: () => 'x',
   inner: (ctx: HandlerContext) => `inner@${ctx.routingPath}`,
   fanned: (ctx: HandlerContext) => `fanned@${ctx.routingPath}`,
+  everywhere: (ctx: HandlerContext) => `everywhere@${ctx.routingPath}`,
+  findCast: () => null,
 });
 
 let tree: TestTree | undefined;
@@ -77,6 +81,7 @@ describe('which methods a caller may call', () => {
     await expect(r.invoke('echo', ctxt, {})).rejects.toThrow("Method 'echo' is not served by cell a");
     await expect(r.invoke('echo', ctxt, {})).rejects.toBeInstanceOf(UnknownMethod);
     await expect(r.invoke(echo, ctxt, {})).rejects.toThrow("Method 'echo' is not served by cell a: register service 'test_service' with this runner");
+    await expect(r.invoke('echo', ctxt, {})).rejects.toMatchObject({ message: "Method 'echo' is not served by cell a" });
     r.close();
   });
 
@@ -138,6 +143,34 @@ describe('what a spec makes of a call', () => {
     expect(wrong.failure).toBe(true);
     expect(wrong.error?.message).toMatch(/answered here with a value of the wrong shape/);
     expect(t.log).toEqual([]);
+  });
+
+  it('a local method\'s handler sees a targeted message of its own direction and flag, with the call\'s deadline', async () => {
+    const seen: [string, string, boolean, number][] = [];
+    tree = testTree({ top: ['mid'] }, (cell) => ({
+      callTimeoutMs: 5000,
+      castTtlMs: 3_600_000,
+      services: [serve(spec, { ...specHandlers(cell), here: (ctx: HandlerContext) => (seen.push([ctx.message.message_type, ctx.message.direction, ctx.needResponse, ctx.deadline - Date.now()]), 'ok') } as never)],
+    }));
+    await tree.cell('top').invoke(spec.methods.here, ctxt, {});
+    await tree.cell('top').invoke(spec.methods.here, ctxt, { call: false });
+    expect(seen.map(([t, d, n]) => [t, d, n])).toEqual([
+      ['targeted', 'down', true],
+      ['targeted', 'down', false],
+    ]);
+    // A local cast runs now, here: it gets the call timeout, not a cast's time to live.
+    expect(seen[1]![3]).toBeLessThanOrEqual(5000);
+  });
+
+  it('a broadcast method with a target argument is still a broadcast', async () => {
+    const t = specTree();
+    const rs = (await t.cell('top').invoke(spec.methods.everywhere, ctxt, { cell_name: 'top!mid' })) as Response[];
+    expect(rs.map((r) => r.value)).toEqual(['everywhere@top!mid']);
+  });
+
+  it('a targeted_or_broadcast cast with a target resolves with nothing', async () => {
+    const t = specTree();
+    await expect(t.cell('top').invoke(spec.methods.findCast, ctxt, { cell_name: 'top!mid' })).resolves.toBeUndefined();
   });
 
   it('a local cast resolves with nothing, or rejects with its failure', async () => {
@@ -305,11 +338,13 @@ describe('calls aborted while they wait', () => {
     const t = specTree();
     const c = new AbortController();
     let removed = 0;
+    const removedTypes: string[] = [];
     const remove = c.signal.removeEventListener.bind(c.signal);
-    c.signal.removeEventListener = ((...a: Parameters<AbortSignal['removeEventListener']>) => (removed++, remove(...a))) as never;
+    c.signal.removeEventListener = ((...a: Parameters<AbortSignal['removeEventListener']>) => (removed++, removedTypes.push(a[0]), remove(...a))) as never;
     const rs = (await t.cell('top').invoke(gather, ctxt, {}, { signal: c.signal })) as Response[];
     expect(rs).toHaveLength(2);
     expect(removed).toBe(1);
+    expect(removedTypes).toEqual(['abort']);
     c.abort();
   });
 });

@@ -48,6 +48,8 @@ describe('jsonProblem', () => {
     expect(jsonProblem({ a: [1, Symbol('s')] })).toBe('args.a.1 is not JSON (symbol)');
     expect(jsonProblem({ a: 10n })).toBe('args.a is not JSON (bigint)');
     expect(jsonProblem([1, undefined])).toBe('args.1 is not JSON (undefined)');
+    // An undefined property is absent, not the problem.
+    expect(jsonProblem({ a: undefined, b: () => 1 })).toBe('args.b is not JSON (function)');
     expect(jsonProblem({ a: { n: Infinity } })).toBe('args.a.n must be a finite number');
     expect(jsonProblem(Number.NaN)).toBe('args must be a finite number');
   });
@@ -56,6 +58,8 @@ describe('jsonProblem', () => {
     expect(jsonProblem(nest(MAX_VALUE_DEPTH))).toBeUndefined();
     expect(jsonProblem(nest(MAX_VALUE_DEPTH + 1))).toMatch(/^args(\.0)+ is nested too deeply \(or circular\)$/);
     expect(jsonProblem({ x: nest(MAX_VALUE_DEPTH) })).toMatch(/is nested too deeply/);
+    expect(jsonProblem(nest(MAX_VALUE_DEPTH, null))).toBeUndefined();
+    expect(jsonProblem(nest(MAX_VALUE_DEPTH - 1, [null, {}]))).toMatch(/\.1 is nested too deeply \(or circular\)$/);
     const loop: Record<string, unknown> = {};
     loop.self = loop;
     expect(jsonProblem(loop)).toMatch(/^args(\.self)+ is nested too deeply \(or circular\)$/);
@@ -169,6 +173,8 @@ describe('service registry and descriptors', () => {
     expect(reg.get('ping')?.handler).toBe(ping);
     expect(reg.require('ping').method).toBe(other.methods.ping);
     expect(reg.get('nope')).toBeUndefined();
+    // Nothing but the services' methods: no stray entry.
+    expect(reg.get('S')).toBeUndefined();
     expect(() => reg.require('nope')).toThrow(UnknownMethod);
   });
 

@@ -76,3 +76,34 @@ describe('waiters', () => {
     expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'resolved'))).toEqual(['closing 1', 'closing 2', 'closing 3']);
   });
 });
+
+describe('waiters, at their edges', () => {
+  it('count as a timeout only a CellwireError failure with the timeout code', () => {
+    expect(isTimeout(Response.success('x', { code: 'timeout' }))).toBe(false);
+    expect(isTimeout(Response.failure('x', Object.assign(new Error('late'), { code: 'timeout' })))).toBe(false);
+    expect(isTimeout(Response.failure('x', new CellTimeout('x')))).toBe(true);
+  });
+
+  it('remove their abort listener by its event name once answered', async () => {
+    const waiters = new Waiters();
+    const c = new AbortController();
+    const remove = vi.spyOn(c.signal, 'removeEventListener');
+    const p = waiters.wait('u1', 'a!b', undefined, Date.now() + 1000, c.signal);
+    waiters.answer('u1', waiters.get('u1')!, Response.success('a!b', 1));
+    expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+    await p;
+  });
+
+  it('answering a waiter that already ended leaves the next waiter of the same uuid waiting', async () => {
+    const waiters = new Waiters();
+    const first = waiters.wait('u1', 'a!b', undefined, Date.now() + 1000, undefined);
+    const stale = waiters.get('u1')!;
+    waiters.answer('u1', stale, Response.success('a!b', 'first'));
+    await first;
+    const second = waiters.wait('u1', 'a!b', undefined, Date.now() + 1000, undefined);
+    waiters.answer('u1', stale, Response.success('a!b', 'stale'));
+    expect(waiters.size).toBe(1);
+    waiters.answer('u1', waiters.get('u1')!, Response.success('a!b', 'second'));
+    await expect(second).resolves.toMatchObject({ value: 'second' });
+  });
+});

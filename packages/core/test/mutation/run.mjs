@@ -65,13 +65,27 @@ function original(source, loc) {
 
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
 
-function equivalentFor(file, m, text) {
+/** The lines from the one holding `from` to the next one holding `to`, in a file's source. */
+function region(source, [from, to]) {
+  const lines = source.split('\n');
+  const start = lines.findIndex((l) => l.includes(from));
+  const end = start < 0 ? -1 : lines.findIndex((l, i) => i > start && l.includes(to));
+  return start < 0 || end < 0 ? undefined : [start + 1, end + 1];
+}
+
+function equivalentFor(file, m, text, source) {
+  const within = (e) => {
+    if (!e.region) return true;
+    const r = region(source, e.region);
+    return r !== undefined && m.location.start.line > r[0] && m.location.start.line < r[1];
+  };
   return EQUIVALENT.find(
     (e) =>
       e.file === file &&
-      e.mutator === m.mutatorName &&
-      squash(e.replacement) === squash(m.replacement ?? '') &&
-      squash(text).includes(squash(e.original)) &&
+      within(e) &&
+      (e.mutator === undefined || e.mutator === m.mutatorName) &&
+      (e.replacement === undefined || squash(e.replacement) === squash(m.replacement ?? '')) &&
+      (e.original === undefined || squash(text).includes(squash(e.original))) &&
       (e.line === undefined || Math.abs(e.line - m.location.start.line) <= (e.lineSlack ?? 15)),
   );
 }
@@ -93,7 +107,7 @@ for (const [name, file] of Object.entries(report.files).sort(([a], [b]) => a.loc
         break;
       case 'NoCoverage':
       case 'Survived': {
-        const eq = equivalentFor(name, m, text);
+        const eq = equivalentFor(name, m, text, file.source);
         if (m.status === 'Survived') c.survived++;
         else c.noCoverage++;
         const at = `${name}:${m.location.start.line}`;
