@@ -1,5 +1,5 @@
 /**
- * What cellwire does better than the reference (DESIGN.md section 4), on the memory
+ * What cellwire does better than the reference (docs/differences.md), on the memory
  * transport: one deadline per call with partial results kept, errors that name the cell,
  * hop limits on long chains, several parents, dedupe, validation before handlers, an
  * allow-list for remote error classes, abort, and no leaks. Generic runner behaviour is
