@@ -122,6 +122,12 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
     const carried = runs.filter((r) => (r.args as { payload?: unknown }).payload !== undefined);
     expect(carried.map((r) => r.cell).sort()).toEqual(REFERENCE_PATHS.slice(1).map((p) => p.split('!').at(-1)).sort());
     for (const r of carried) expect(r.args).toEqual({ run_locally: false, payload });
+    // No cell shares another's objects, in memory too (where envelopes travel as copies, not
+    // text): each handler's arguments are its own, and changing them changes nothing else.
+    const payloads = carried.map((r) => (r.args as { payload: Record<string, unknown> }).payload);
+    expect(new Set([payload, ...payloads]).size).toBe(payloads.length + 1);
+    for (const p of payloads) p.k = 'changed';
+    expect(payload).toEqual({ k: 'v', n: 1, ok: true, nothing: null });
     const up = (await tree.cell('grandchild-cell3').broadcast(testService.methods.gather, ctxt, {}, { direction: 'up', needResponse: true }))!;
     expect(up.map((r) => r.cellName)).toEqual(['grandchild-cell3!child-cell3!api-cell', 'grandchild-cell3!child-cell3', 'grandchild-cell3']);
     expect(tree.pending()).toBe(0);

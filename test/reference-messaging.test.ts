@@ -224,7 +224,8 @@ describe('CellsMessageClassesTestCase', () => {
     const neighbour = api.state.children.get('child-cell2')!;
     const target = appendHop(api.name, neighbour.name);
     expect(target).toBe('api-cell!child-cell2');
-    const send = vi.spyOn(neighbour.link, 'send');
+    // The link the runner uses: in-process links take the envelope itself (Link.sendValue).
+    const send = vi.spyOn(neighbour.link, neighbour.link.sendValue ? 'sendValue' : 'send');
     const res = await api.targeted(uptime, ctxt, uptimeArgs(target), { target, direction: 'down', needResponse: true });
     // The envelope names the converted path, and its next hop is that neighbour itself.
     expect(sent[0]?.env.target_cell).toBe('api-cell!child-cell2');

@@ -37,6 +37,14 @@ export function decodeEnvelope(text: string, parsed?: unknown): Envelope {
       throw new InvalidArgument(`message is not JSON: ${(e as Error).message}`);
     }
   }
+  return checkEnvelope(value);
+}
+
+/**
+ * Checks one envelope that came as a value (Inbound.value: a fresh copy from an in-process
+ * link, its nesting already bounded), as decodeEnvelope checks a parsed one.
+ */
+export function checkEnvelope(value: unknown): Envelope {
   dropUnknownFields(value);
   if (!validateEnvelope(value)) throw new InvalidArgument(`malformed envelope: ${describeValidation(validateEnvelope, 'message')}`);
   const env = value as Envelope;

@@ -1,5 +1,5 @@
 /** Request contexts: what the origin knows of who asked, carried to every cell. */
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './ids.js';
 import type { RequestContext } from './wire.js';
 
 /**
@@ -10,7 +10,7 @@ import type { RequestContext } from './wire.js';
  */
 export function makeContext(fields: Partial<RequestContext> = {}): RequestContext {
   return {
-    request_id: `req-${randomUUID()}`,
+    request_id: `req-${newUuid()}`,
     user_id: null,
     project_id: null,
     roles: [],

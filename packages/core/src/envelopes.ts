@@ -5,7 +5,7 @@
  * has the same shape, and so is the one change a cell makes to every message it handles
  * (`arrive`); routing them is the runner's business.
  */
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './ids.js';
 import { InvalidArgument } from './cell-errors.js';
 import { checkCallerArgs, describeValidation, RESPONSE_METHOD, serviceVersion } from './codec.js';
 import type { CallOptions } from './deadline.js';
@@ -70,7 +70,7 @@ export class Envelopes {
       direction: route.direction,
       need_response: route.needResponse,
       fanout: route.fanout ?? false,
-      uuid: randomUUID(),
+      uuid: newUuid(),
       routing_path: '',
       hop_count: 0,
       max_hop_count: options.maxHopCount ?? this.maxHopCount,
@@ -95,7 +95,7 @@ export class Envelopes {
       direction: env.direction === 'up' ? 'down' : 'up',
       need_response: false,
       fanout: false,
-      uuid: randomUUID(),
+      uuid: newUuid(),
       routing_path: '',
       hop_count: 0,
       max_hop_count: env.max_hop_count,

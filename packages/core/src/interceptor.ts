@@ -81,10 +81,10 @@ export interface SendContext {
 
 /**
  * The rest of a send: the next hook, or the link. Resolves as `Link.send` does: with the
- * reply text when the neighbour answered on this exchange, else undefined; rejects with the
- * link's error.
+ * reply when the neighbour answered on this exchange (text, or the envelope itself from a link
+ * with `sendValue`), else undefined; rejects with the link's error.
  */
-export type SendNext = (send: SendContext) => Promise<string | undefined>;
+export type SendNext = (send: SendContext) => Promise<string | Envelope | undefined>;
 
 /** What a `receive` hook sees of one message a neighbour sent this cell. */
 export interface ReceiveContext {

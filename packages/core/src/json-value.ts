@@ -80,3 +80,61 @@ export function nestingExceeds(text: string, max: number): boolean {
   }
   return false;
 }
+
+/**
+ * A fresh copy of a JSON value, the same as `JSON.parse(JSON.stringify(value))` gives, made
+ * without the text: in-process links (the memory transport) hand receivers such a copy, so
+ * a handler never sees or changes the caller's objects, at a fraction of the cost of JSON
+ * both ways. Undefined, functions and symbols are dropped from objects and become null in
+ * arrays, as JSON does; an object that is not plain (a Date, anything with `toJSON`) goes
+ * through JSON itself. Throws a RangeError when the value nests deeper than `maxDepth`
+ * (circular values included), and a TypeError for a bigint, as JSON.stringify does.
+ *
+ * @example
+ * const copy = copyJson({ a: [1, { b: 'x' }] }, 100); // a new object, arrays and all
+ */
+export function copyJson(value: unknown, maxDepth: number): unknown {
+  return copyValue(value, 0, maxDepth);
+}
+
+function copyValue(v: unknown, depth: number, max: number): unknown {
+  switch (typeof v) {
+    case 'object':
+      break;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    default:
+      return v;
+  }
+  if (v === null) return null;
+  if (depth >= max) throw new RangeError(`value is nested deeper than ${max} levels`);
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const x = copyValue(v[i], depth + 1, max);
+      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : x;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    const text = JSON.stringify(v);
+    if (text === undefined) return undefined;
+    if (nestingExceeds(text, max - depth)) throw new RangeError(`value is nested deeper than ${max} levels`);
+    return JSON.parse(text);
+  }
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const x = copyValue(o[k], depth + 1, max);
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    // As JSON.parse does: an own property named __proto__, never the copy's prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
+}

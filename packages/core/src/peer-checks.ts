@@ -4,7 +4,7 @@
  * confused or hostile neighbour cannot answer for another cell or send against the tree.
  */
 import { InvalidArgument } from './cell-errors.js';
-import { decodeEnvelope } from './codec.js';
+import { checkEnvelope, decodeEnvelope } from './codec.js';
 import { CellwireError } from './errors.js';
 import type { NeighbourState } from './neighbours.js';
 import { appendHop, PATH_CELL_SEP } from './routing.js';
@@ -31,9 +31,10 @@ export function checkSender(env: Envelope, from: string | undefined, self: strin
  * message: a response, to `env`, from the neighbour `from`. Anything else throws an
  * InvalidArgument naming that neighbour, not retryable.
  */
-export function decodeReply(reply: string, env: Envelope, from: string): Envelope {
+export function decodeReply(reply: string | Envelope, env: Envelope, from: string): Envelope {
   try {
-    const decoded = decodeEnvelope(reply);
+    // A value comes from a link that carries values (Link.sendValue): a copy, owned here.
+    const decoded = typeof reply === 'string' ? decodeEnvelope(reply) : checkEnvelope(reply);
     if (decoded.message_type !== 'response') throw new InvalidArgument(`expected a response, got a ${decoded.message_type} message`);
     if (decoded.response_uuid !== env.uuid) throw new InvalidArgument(`the reply answers message ${decoded.response_uuid}, not ${env.uuid}`);
     const last = decoded.routing_path.slice(decoded.routing_path.lastIndexOf(PATH_CELL_SEP) + 1);

@@ -6,9 +6,10 @@
  * empty when the runner closes; a transport must never be left waiting.
  */
 import { timerUntil } from './timers.js';
+import type { Envelope } from './wire.js';
 
 /** Answers a waiting neighbour: with the reply envelope, or `undefined` for no reply this way. */
-export type Reply = (data: string | undefined) => void;
+export type Reply = (envelope: Envelope | undefined) => void;
 
 interface ReplyChannel {
   readonly reply: Reply;

@@ -13,7 +13,7 @@
 import { checkedResult, fromWire } from './answers.js';
 import { CastOutbox, retryLater, type HeldCast } from './cast-outbox.js';
 import { CellMaxHopCountReached, CellRoutingInconsistency, CellTimeout, InvalidArgument } from './cell-errors.js';
-import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { checkEnvelope, decodeEnvelope, encodeEnvelope } from './codec.js';
 import { Collectors, type BroadcastCaller } from './collector.js';
 import type { CallOptions } from './deadline.js';
 import { DedupeWindow } from './dedupe.js';
@@ -107,7 +107,10 @@ export class MessageRunner implements Invoker {
     // Hop hooks (tracing): each copy of an envelope carries the trace context they pass on.
     this.sendChain = applyHooks(
       interceptors.flatMap((i) => (i.send ? [i.send] : [])),
-      (s: SendContext) => s.link.send(encodeEnvelope(s.traceparent === s.message.traceparent ? s.message : { ...s.message, traceparent: s.traceparent }), s.options),
+      (s: SendContext) => {
+        const message = s.traceparent === s.message.traceparent ? s.message : { ...s.message, traceparent: s.traceparent };
+        return s.link.sendValue ? s.link.sendValue(message, s.options) : s.link.send(encodeEnvelope(message), s.options);
+      },
     );
     this.receiveHooks = interceptors.flatMap((i) => (i.receive ? [i.receive] : []));
     this.maxDeadlineMs = options.maxDeadlineMs ?? 3_600_000;
@@ -304,7 +307,7 @@ export class MessageRunner implements Invoker {
     if (this.closed) return this.refuse(inbound, shuttingDown(this.name), undefined);
     let decoded: Envelope | undefined;
     try {
-      decoded = decodeEnvelope(inbound.data, inbound.json);
+      decoded = inbound.value !== undefined ? checkEnvelope(inbound.value) : decodeEnvelope(inbound.data, inbound.json);
       checkSender(decoded, inbound.from, this.name, this.state);
     } catch (e) {
       return this.refuse(inbound, CellwireError.from(e, 'invalid_argument'), decoded);
@@ -322,7 +325,8 @@ export class MessageRunner implements Invoker {
     const from = previousCell(env.routing_path) ?? '';
     // Broadcast calls remember their first sender: a duplicate from another one is a second path.
     const sender = env.message_type === 'broadcast' && env.need_response ? from : undefined;
-    if (env.message_type !== 'response') {
+    // Repeats are caught by uuid, unless the transport vouches there can be none (Inbound.unique).
+    if (env.message_type === 'broadcast' || (env.message_type === 'targeted' && inbound.unique !== true)) {
       if (!this.dedupe.firstSeen(env.uuid, now, sender)) return this.duplicate(env, inbound, deadline, from);
       // Kept across restarts once handled (see `receive`).
       if (this.dedupe.persistent) this.toRecord.set(inbound, env.uuid);
@@ -368,8 +372,11 @@ export class MessageRunner implements Invoker {
   /** Keeps the exchange a waiting neighbour listens on, so its answer can go straight back. */
   private holdReply(env: Envelope, inbound: Inbound, deadline: number): void {
     const from = previousCell(env.routing_path);
-    if (!from || !inbound.reply) return;
-    this.replyChannels.hold(env.uuid, from, inbound.reply, deadline);
+    const reply = inbound.reply;
+    if (!from || !reply) return;
+    const value = inbound.replyValue;
+    // A link that carries values takes the reply envelope itself; others take its text.
+    this.replyChannels.hold(env.uuid, from, value ? (e) => (e === undefined ? reply(undefined) : value(e)) : (e) => reply(e === undefined ? undefined : encodeEnvelope(e)), deadline);
   }
 
   /**
@@ -391,11 +398,13 @@ export class MessageRunner implements Invoker {
    * Hands `env` to a neighbour's link (`data`: its text, when already encoded), through the
    * interceptors' send hooks when there are any.
    */
-  private sendTo(n: Neighbour, env: Envelope, data: string | undefined, options: SendOptions): Promise<string | undefined> {
+  private sendTo(n: Neighbour, env: Envelope, data: string | undefined, options: SendOptions): Promise<string | Envelope | undefined> {
     const chain = this.sendChain;
     // A call tells each neighbour how long before the deadline its answer must leave (latency.ts).
     const replyMs = env.need_response && options.messageType !== 'response' ? replyMsFor(n.link, env.deadline, options.deadline) : undefined;
     if (chain === undefined) {
+      // In-process links take the envelope itself (and copy it): no JSON both ways.
+      if (n.link.sendValue) return n.link.sendValue(replyMs === undefined ? env : { ...env, reply_ms: replyMs }, options);
       const text = data ?? encodeEnvelope(env);
       return n.link.send(replyMs === undefined ? text : withReplyMs(text, replyMs), options);
     }
@@ -443,7 +452,7 @@ export class MessageRunner implements Invoker {
       // Casts held for this neighbour go first: this one queues behind them.
       if (this.outbox?.holds(neighbour.side, next)) return this.holdCast(env, neighbour, 'targeted', encodeEnvelope(env), meta.deadline);
     }
-    let reply: string | undefined;
+    let reply: string | Envelope | undefined;
     try {
       this.stats.sent++;
       reply = await this.sendTo(neighbour, env, undefined, {
@@ -481,7 +490,7 @@ export class MessageRunner implements Invoker {
    * routed like any response. Never throws: a reply that cannot be used becomes a failure
    * Response naming the neighbour that sent it.
    */
-  private acceptReply(reply: string, env: Envelope, meta: Meta, from: string): void {
+  private acceptReply(reply: string | Envelope, env: Envelope, meta: Meta, from: string): void {
     let decoded: Envelope;
     try {
       decoded = decodeReply(reply, env, from);
@@ -513,6 +522,7 @@ export class MessageRunner implements Invoker {
         return;
       }
       if (!meta.origin && this.castExpired(env, meta, hops.map((n) => n.name).join(', '))) return;
+      // Encoded once for every hop that takes text (or keeps it in the outbox).
       const data = encodeEnvelope(env);
       const handoff = this.handoffUntil(meta.deadline);
       // At the origin the caller learns of every next hop that refused (see castRefusal).
@@ -544,7 +554,8 @@ export class MessageRunner implements Invoker {
     const waitUntil = replyWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs, takeReplyMs(env));
     const collector = this.collectors.open(env, meta.method, hops, runLocally, waitUntil, caller);
     if (hops.length > 0) {
-      const data = encodeEnvelope(env);
+      // Encoded once for every hop that takes text; in-process links take the envelope.
+      const data = hops.every((n) => n.link.sendValue) ? undefined : encodeEnvelope(env);
       for (const n of hops) {
         this.stats.sent++;
         this.sendTo(n, env, data, { messageType: 'broadcast', fanout: env.fanout, expectReply: true, deadline: waitUntil, durable: false }).then(
@@ -661,10 +672,9 @@ export class MessageRunner implements Invoker {
       this.logger.warn(`cannot route a response to ${target}: ${next} is not a neighbour of ${this.name}`, logFields(res));
       return;
     }
-    const data = encodeEnvelope(res);
     const reply = this.replyChannels.take(responseUuid, next);
     if (reply) {
-      reply(data);
+      reply(res);
       return;
     }
     // No exchange to answer on: a new message. The last hop goes to every service instance
@@ -672,7 +682,7 @@ export class MessageRunner implements Invoker {
     const lastHop = res.routing_path.split(PATH_CELL_SEP).length + 1 === target.split(PATH_CELL_SEP).length;
     try {
       this.stats.sent++;
-      await this.sendTo(neighbour, res, data, {
+      await this.sendTo(neighbour, res, undefined, {
         messageType: 'response',
         fanout: lastHop,
         expectReply: false,

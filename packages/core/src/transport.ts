@@ -10,13 +10,26 @@
 
 import type { CellwireError } from './errors.js';
 import type { LinkLatency } from './latency.js';
+import type { Envelope } from './wire.js';
 
 export type MessageType = 'targeted' | 'broadcast' | 'response';
 
 /** One inbound message, as a transport hands it to the runner. */
 export interface Inbound {
-  /** The envelope, JSON text. */
+  /** The envelope, JSON text (made from `value` on first read, when the transport carries values). */
   readonly data: string;
+  /**
+   * The envelope as a value, from a transport that carries values instead of text (an
+   * in-process one, see `Link.sendValue`): a fresh copy owned by the receiver, nested no
+   * deeper than MAX_MESSAGE_DEPTH. The runner checks it as it checks text, without parsing.
+   */
+  readonly value?: unknown;
+  /**
+   * The transport vouches that this message reaches this cell once and cannot be replayed:
+   * a runner's own send over an in-process link. The runner then keeps no dedupe entry for a
+   * targeted message (a broadcast may still come by a second path, through another parent).
+   */
+  readonly unique?: boolean;
   /**
    * `data` already parsed, when the transport had to parse it anyway (the HTTP listener
    * checks that a body is a JSON object before it hands it on): the runner then does not
@@ -31,6 +44,11 @@ export interface Inbound {
    * Calls after the first are ignored by the transport.
    */
   readonly reply?: (data: string | undefined) => void;
+  /**
+   * With `reply`, on a transport that carries values: answers with the reply envelope itself
+   * (the transport copies it before the runner returns), instead of `reply(text)`.
+   */
+  readonly replyValue?: (envelope: Envelope) => void;
   /**
    * Present when the transport can turn a rejection into a protocol error for the sender
    * (HTTP 400/413, AMQP reject): the runner calls it for input it cannot even decode.
@@ -69,6 +87,14 @@ export interface Link {
    * bytes), `timeout` (deadline passed).
    */
   send(data: string, options: SendOptions): Promise<string | undefined>;
+  /**
+   * Optional, for links that carry values rather than text (in-process, as the memory
+   * transport): sends the envelope itself, as `send` sends its text. The link copies it
+   * before it returns (the receiver never shares the sender's objects, see `copyJson`), and
+   * resolves with the reply envelope as text or as such a copy. When present, the runner
+   * uses it instead of encoding the envelope for `send`.
+   */
+  sendValue?(envelope: Envelope, options: SendOptions): Promise<string | Envelope | undefined>;
   /**
    * The round-trip time of this link as measured so far (RFC 6298 smoothed RTT and
    * variance, see latency.ts), from the exchanges `send` made, less the time the neighbour

@@ -178,7 +178,7 @@ class Tracing {
     );
   }
 
-  private send(next: SendNext, s: SendContext): Promise<string | undefined> {
+  private send(next: SendNext, s: SendContext): ReturnType<SendNext> {
     const env = s.message;
     const parentKey = keyOf(s.traceparent);
     const attributes = envelopeAttributes(s.cell, 'send', env);
@@ -328,7 +328,9 @@ function resultOutcome(result: unknown, span: Span): Outcome {
 }
 
 /** A reply's outcome in `cell`: ok, or its first failed Response's code. Parsed only when one failed. */
-function replyOutcome(reply: string, cell: string): Outcome {
+function replyOutcome(reply: string | Envelope, cell: string): Outcome {
+  // An in-process link (Link.sendValue) replies with the envelope itself.
+  if (typeof reply !== 'string') return responsesOutcome(reply, cell) ?? OK;
   if (!reply.includes('"failure":true')) return OK;
   try {
     return responsesOutcome(JSON.parse(reply) as Envelope, cell) ?? OK;

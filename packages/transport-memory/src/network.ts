@@ -1,13 +1,18 @@
 /**
- * An in-process network of cells: a real transport, not a mock. Messages are JSON text,
- * delivered asynchronously (never on the sender's stack), in order per link. It can stop a
+ * An in-process network of cells: a real transport, not a mock. The runner hands its links
+ * envelopes as values (`Link.sendValue`): each receiver gets its own copy, as JSON both ways
+ * would give it (`copyJson`), so no cell ever shares another's objects; text sent with
+ * `send` travels as text. Messages are delivered asynchronously (never on the sender's stack), in order per link. It can stop a
  * cell, cut a link or swallow a cell's traffic, to rehearse failures, and it can offer no
  * reply exchange at all, so that answers travel as `response` messages (`replies: false`).
  * Links may be given a one-way delay (`delayMs`, `delay()`) to model cells far apart; every
  * link measures its round-trip time as the other transports do (`link.latency()`).
  */
-import { CellwireError, RttEstimator } from '@cellwire/core';
-import type { Inbound, InboundHandler, Link, ListenConfig, Listener, NeighbourConfig, SendOptions, Transport } from '@cellwire/core';
+import { CellwireError, copyJson, MAX_MESSAGE_DEPTH, RttEstimator } from '@cellwire/core';
+import type { Envelope, Inbound, InboundHandler, Link, ListenConfig, Listener, NeighbourConfig, SendOptions, Transport } from '@cellwire/core';
+
+/** A message or an answer on its way: envelope text, or a copy of the envelope. */
+type Payload = string | Envelope;
 
 interface Endpoint {
   readonly cell: string;
@@ -72,7 +77,7 @@ export interface MemoryDelivery {
    * A fanout message is one delivery per instance.
    */
   readonly instance: string;
-  /** The envelope text, exactly as sent. */
+  /** The envelope text, exactly as sent (for an envelope sent as a value, its JSON text). */
   readonly data: string;
   /** How it was sent (message type, fanout, whether the sender waits for a reply, deadline). */
   readonly options: SendOptions;
@@ -211,7 +216,7 @@ export class MemoryNetwork {
    * @internal `replies`: whether the receiver may answer on this exchange; `rtt`: the
    * sending link's estimator, given one sample per answered exchange.
    */
-  deliver(from: string, to: string, data: string, options: SendOptions, replies = this.replies, rtt?: RttEstimator): Promise<string | undefined> {
+  deliver(from: string, to: string, data: Payload, options: SendOptions, replies = this.replies, rtt?: RttEstimator): Promise<Payload | undefined> {
     const all = this.endpoints.get(to);
     if (this.cutLinks.has(linkKey(from, to))) return this.refuse(to, `the link ${from} - ${to} is cut`);
     if (this.stopped.has(to)) return this.refuse(to, `cell ${to} is stopped`);
@@ -229,8 +234,10 @@ export class MemoryNetwork {
     const targets = options.fanout ? all : [this.pick(to, all)];
     const out = this.delayOf(from, to);
     const back = this.delayOf(to, from);
-    const sends = targets.map((ep) => this.deliverOne(from, ep, data, options, replies, rtt, out, back));
-    return sends.length === 1 ? (sends[0] as Promise<string | undefined>) : Promise.all(sends).then((r) => r.find((x) => x !== undefined));
+    if (targets.length === 1) return this.deliverOne(from, targets[0] as Endpoint, data, options, replies, rtt, out, back);
+    // A fanout: every instance gets a copy of its own.
+    const sends = targets.map((ep) => this.deliverOne(from, ep, typeof data === 'string' ? data : (copyJson(data, MAX_MESSAGE_DEPTH) as Envelope), options, replies, rtt, out, back));
+    return Promise.all(sends).then((r) => r.find((x) => x !== undefined));
   }
 
   /**
@@ -241,19 +248,24 @@ export class MemoryNetwork {
   private deliverOne(
     from: string,
     ep: Endpoint,
-    data: string,
+    payload: Payload,
     options: SendOptions,
     replies: boolean,
     rtt: RttEstimator | undefined,
     out: number,
     back: number,
-  ): Promise<string | undefined> {
+  ): Promise<Payload | undefined> {
     this.stats.delivered++;
     const offered = options.expectReply && replies;
-    if (this.taps.size > 0) {
-      const d: MemoryDelivery = { from, to: ep.cell, instance: ep.instance, data, options, replyOffered: offered };
+    const value = typeof payload === 'string' ? undefined : payload;
+    // Taps get the text now; a receiver of a value only when it reads `data` (a log line).
+    const tapped = this.taps.size > 0 ? (typeof payload === 'string' ? payload : JSON.stringify(payload)) : undefined;
+    if (tapped !== undefined) {
+      const d: MemoryDelivery = { from, to: ep.cell, instance: ep.instance, data: tapped, options, replyOffered: offered };
       for (const tap of [...this.taps]) tap(d);
     }
+    const inboundOf = (extra: Pick<Inbound, 'reply' | 'replyValue' | 'reject'>): Inbound =>
+      value === undefined ? { data: payload as string, from, ...extra } : new ValueInbound(value, from, extra, tapped);
     const sent = performance.now();
     if (!options.expectReply) {
       // The promise settles when the receiver has handled the message, as a broker ack would.
@@ -262,14 +274,14 @@ export class MemoryNetwork {
         const gone = this.goneMeanwhile(from, ep.cell, out);
         if (gone) throw gone;
         arrived = performance.now();
-        return ep.onMessage({ data, from });
+        return ep.onMessage(inboundOf({}));
       }).then((): Promise<undefined> | undefined => {
         const held = performance.now() - arrived;
         const land = (): undefined => void rtt?.exchange(performance.now() - sent, held);
         return back > 0 ? after(back, land) : land();
       });
     }
-    return new Promise((resolve, reject) => {
+    return new Promise<Payload | undefined>((resolve, reject) => {
       let done = false;
       let arrived = 0;
       const fail = (e: Error) => settle(() => reject(e));
@@ -304,14 +316,30 @@ export class MemoryNetwork {
           const gone = this.goneMeanwhile(from, ep.cell, out);
           if (gone) return fail(gone);
           arrived = performance.now();
-          return ep.onMessage({ data, from, reply: (text) => answer(() => resolve(text)), reject: (e) => answer(() => reject(e)) });
+          return ep.onMessage(
+            inboundOf({
+              reply: (text) => answer(() => resolve(text)),
+              // A value for a value (text for text): copied now, since the answering cell
+              // may change its envelope once this returns.
+              replyValue: value === undefined ? undefined : (env) => {
+                let copy: Payload;
+                try {
+                  copy = copyJson(env, MAX_MESSAGE_DEPTH) as Envelope;
+                } catch (e) {
+                  return answer(() => reject(new CellwireError('invalid_argument', `cell ${ep.cell} answered with an unusable reply: ${(e as Error).message}`, { cell: ep.cell })));
+                }
+                answer(() => resolve(copy));
+              },
+              reject: (e) => answer(() => reject(e)),
+            }),
+          );
         });
         return;
       }
       // No reply exchange: the receiver can still refuse the message (a protocol error, as
       // an HTTP 400), else the send is done once it was handled; the answer, if any, comes
       // later as a response message of its own.
-      const inbound: Inbound = { data, from, reject: (e) => answer(() => reject(e)) };
+      const inbound = inboundOf({ reject: (e) => answer(() => reject(e)) });
       void after(out, () => {
         const gone = this.goneMeanwhile(from, ep.cell, out);
         if (gone) return fail(gone);
@@ -352,6 +380,34 @@ export class MemoryNetwork {
   }
 }
 
+/**
+ * A message handed over as a value: a runner's own send, delivered once, which nothing else
+ * can inject or replay here (`unique`). A class, not an object literal with a getter: such a
+ * literal makes a hidden class per message, which keeps the message alive until a full GC.
+ */
+class ValueInbound implements Inbound {
+  readonly unique = true;
+  readonly reply: Inbound['reply'];
+  readonly replyValue: Inbound['replyValue'];
+  readonly reject: Inbound['reject'];
+
+  constructor(
+    readonly value: Envelope,
+    readonly from: string,
+    extra: Pick<Inbound, 'reply' | 'replyValue' | 'reject'>,
+    private text: string | undefined,
+  ) {
+    this.reply = extra.reply;
+    this.replyValue = extra.replyValue;
+    this.reject = extra.reject;
+  }
+
+  /** The envelope's text, made on first read. */
+  get data(): string {
+    return (this.text ??= JSON.stringify(this.value));
+  }
+}
+
 // Deliveries run on a later microtask, never on the sender's stack. A resolved promise's
 // then() costs less than queueMicrotask, which makes an AsyncResource per call.
 const resolved = Promise.resolve();
@@ -387,7 +443,17 @@ class MemoryTransport implements Transport {
     const rtt = new RttEstimator();
     return {
       cell: neighbour.name,
-      send: (data: string, options: SendOptions) => network.deliver(local.cell, to, data, options, replies, rtt),
+      send: (data: string, options: SendOptions) => network.deliver(local.cell, to, data, options, replies, rtt) as Promise<string | undefined>,
+      // The envelope itself, copied here: the sender may reuse its objects once this returns.
+      sendValue: (env: Envelope, options: SendOptions) => {
+        let copy: Envelope;
+        try {
+          copy = copyJson(env, MAX_MESSAGE_DEPTH) as Envelope;
+        } catch (e) {
+          return Promise.reject(new CellwireError('invalid_argument', `message is not sendable: ${(e as Error).message}`, { cell: neighbour.name }));
+        }
+        return network.deliver(local.cell, to, copy, options, replies, rtt);
+      },
       latency: () => rtt.latency(),
       close: async () => undefined,
     };
