@@ -46,6 +46,19 @@ export function wideTree(fanout: number): Layout {
   return layout;
 }
 
+/**
+ * 1 + 30 + 900 + 8,400 cells (9,331): `wideTree(30)` with a fourth level under it, 9 or 10
+ * children under each of the 900 (the first 300 get 10), as a large deployment of sites.
+ */
+export function deepTree(): Layout {
+  const layout = { ...wideTree(30) } as Record<string, string[]>;
+  const grandchildren = Object.values(layout).slice(1).flat();
+  grandchildren.forEach((g, i) => {
+    layout[g] = Array.from({ length: i < 300 ? 10 : 9 }, (_, j) => `${g}-s${j}`);
+  });
+  return layout;
+}
+
 /** A tree of runners on one MemoryNetwork, each cell behind its own endpoint. */
 export async function memoryTree(layout: Layout): Promise<{ runners: Map<string, MessageRunner>; close(): Promise<void> }> {
   const net = new MemoryNetwork();
@@ -82,10 +95,10 @@ export interface BigTreeResult {
   readonly peakRssMb: number;
 }
 
-async function bigTree(runs: number): Promise<BigTreeResult> {
+async function bigTree(runs: number, deep: boolean): Promise<BigTreeResult> {
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  const layout = wideTree(30);
+  const layout = deep ? deepTree() : wideTree(30);
   const tree = await memoryTree(layout);
   const buildMs = performance.now() - t0;
   const client = novaClient(tree.runners.get('top')!);
@@ -107,5 +120,5 @@ async function bigTree(runs: number): Promise<BigTreeResult> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv.includes('--big')) {
   const runs = Number(process.argv[process.argv.indexOf('--big') + 1] ?? 5) || 5;
-  process.stdout.write(`${JSON.stringify(await bigTree(runs))}\n`);
+  process.stdout.write(`${JSON.stringify(await bigTree(runs, process.argv.includes('--deep')))}\n`);
 }

@@ -1,5 +1,5 @@
 /**
- * Profiles one remote variant, both sides: `tsx src/profile.ts <http|amqp|memory> <cw|raw|mol> [seconds]`.
+ * Profiles one remote variant, both sides: `tsx src/profile.ts <http|amqp|memory> <cw|raw|mol> [seconds]` (INFLIGHT=n: calls in flight, default 64).
  * The bench process is profiled with the inspector, the cells process too (its own
  * session); both .cpuprofile files land in /tmp (open them in Chrome DevTools or summarise
  * them with profile-top.ts). Prints calls/s and CPU µs per call of each process.
@@ -84,7 +84,8 @@ if (kind === 'memory') {
   call = c.call;
 }
 
-await measure(call, 64, 1500);
+const inFlight = Number(process.env.INFLIGHT ?? 64);
+await measure(call, inFlight, 1500);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -92,7 +93,7 @@ await session.post('Profiler.start');
 await p1?.request('profile-start');
 const c0 = process.cpuUsage();
 const k0 = (await p1?.cpu()) ?? 0;
-const r = await measure(call, 64, Number(secs) * 1000);
+const r = await measure(call, inFlight, Number(secs) * 1000);
 const c = process.cpuUsage(c0);
 const k = ((await p1?.cpu()) ?? 0) - k0;
 const base = `/tmp/prof-${kind}-${which}`;
