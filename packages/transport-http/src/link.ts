@@ -75,8 +75,8 @@ const utf8 = new TextDecoder('utf-8');
  * Reads an answer body, at most `limit` bytes. Returns undefined (and drops the connection,
  * so the rest is never read) when the declared or the actual length is over the limit.
  */
-async function readAnswer(
-  body: AsyncIterable<Buffer> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown },
+function readAnswer(
+  body: { destroy(): unknown; on(event: string, listener: (chunk: Buffer) => void): unknown; once(event: string, listener: (e?: unknown) => void): unknown },
   contentLength: string | string[] | undefined,
   limit: number,
 ): Promise<Buffer | undefined> {
@@ -87,15 +87,32 @@ async function readAnswer(
     return undefined;
   };
   const declared = Number(Array.isArray(contentLength) ? contentLength[0] : (contentLength ?? NaN));
-  if (declared > limit) return drop();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) return drop();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  if (declared > limit) return Promise.resolve(drop());
+  // Stream events rather than `for await`: an async iterator costs a promise per chunk, and
+  // an answer is usually one chunk.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    body.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(drop());
+      } else chunks.push(chunk);
+    });
+    body.once('end', () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    body.once('error', (e) => {
+      if (done) return;
+      done = true;
+      reject(e);
+    });
+  });
 }
 
 function errorCode(e: unknown): string {

@@ -180,11 +180,11 @@ class Exchange {
   }
 
   /** Answers once; later calls are ignored. */
-  send(status: number, body?: string, contentType?: string): void {
+  send(status: number, body?: string | Buffer, contentType?: string): void {
     if (this.answered || this.res.headersSent || this.res.destroyed) return;
     this.answered = true;
     this.clearTimer();
-    const bytes = body === undefined ? EMPTY : Buffer.from(body, 'utf8');
+    const bytes = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const headers: Record<string, string | number> = { 'content-length': bytes.length };
     if (body !== undefined && contentType !== undefined) headers['content-type'] = contentType;
     // How long this listener held the message: the link takes it from the exchange's time.
@@ -368,12 +368,12 @@ async function receive(settings: Settings, onMessage: InboundHandler, req: Incom
           reply: (text: string | undefined) => {
             if (typeof text !== 'string') return exchange.send(204);
             // An answer over the limit would be refused by the link anyway (or fill its
-            // memory): say so, typed, rather than send it.
-            const size = Buffer.byteLength(text);
-            if (size > settings.maxBodyBytes) {
-              return exchange.fail('payload_too_large', `the answer of cell ${settings.cell} is ${size} bytes, over the ${settings.maxBodyBytes} byte limit`);
+            // memory): say so, typed, rather than send it. Encoded once, for both.
+            const bytes = Buffer.from(text, 'utf8');
+            if (bytes.length > settings.maxBodyBytes) {
+              return exchange.fail('payload_too_large', `the answer of cell ${settings.cell} is ${bytes.length} bytes, over the ${settings.maxBodyBytes} byte limit`);
             }
-            exchange.send(200, text, JSON_TYPE);
+            exchange.send(200, bytes, JSON_TYPE);
           },
         }
       : {}),
