@@ -6,7 +6,7 @@
  */
 import { InvalidArgument, UnknownMethod } from './cell-errors.js';
 import { validateEnvelope, validateResponseMessageArgs } from './gen/wire.js';
-import { jsonProblem, nestingExceeds } from './json-value.js';
+import { copyValue, jsonProblem, nestingExceeds } from './json-value.js';
 import type { JsonSchema, MethodDescriptor, ServiceInfoRef, ValidateFunction } from './service.js';
 import type { Envelope } from './wire.js';
 
@@ -73,6 +73,43 @@ export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
   'routing_path', 'hop_count', 'max_hop_count', 'target_cell', 'response_uuid', 'run_locally', 'deadline',
   'traceparent', 'service_version', 'reply_ms',
 ]);
+
+/**
+ * A copy of an envelope for an in-process link (`Link.sendValue`): what `copyJson` gives, each
+ * field copied by name, which V8 builds faster than a copy that learns the envelope's shape key
+ * by key. Fields this version does not know are left out, as a receiver drops them. Throws
+ * a RangeError when the envelope nests deeper than MAX_MESSAGE_DEPTH.
+ *
+ * @example
+ * const copy = copyEnvelope(env); // the receiver's own objects, arguments and all
+ */
+export function copyEnvelope(env: Envelope): Envelope {
+  const max = MAX_MESSAGE_DEPTH;
+  const out = {
+    message_type: copyValue(env.message_type, 1, max),
+    ctxt: copyValue(env.ctxt, 1, max),
+    method_name: copyValue(env.method_name, 1, max),
+    method_kwargs: copyValue(env.method_kwargs, 1, max),
+    direction: copyValue(env.direction, 1, max),
+    need_response: copyValue(env.need_response, 1, max),
+    fanout: copyValue(env.fanout, 1, max),
+    uuid: copyValue(env.uuid, 1, max),
+    routing_path: copyValue(env.routing_path, 1, max),
+    hop_count: copyValue(env.hop_count, 1, max),
+    max_hop_count: copyValue(env.max_hop_count, 1, max),
+  } as Record<string, unknown>;
+  // The optional ones only when present, as JSON leaves out what is undefined.
+  if (env.target_cell !== undefined) out.target_cell = copyValue(env.target_cell, 1, max);
+  if (env.response_uuid !== undefined) out.response_uuid = copyValue(env.response_uuid, 1, max);
+  if (env.run_locally !== undefined) out.run_locally = copyValue(env.run_locally, 1, max);
+  if (env.deadline !== undefined) out.deadline = copyValue(env.deadline, 1, max);
+  if (env.traceparent !== undefined) out.traceparent = copyValue(env.traceparent, 1, max);
+  if (env.service_version !== undefined) out.service_version = copyValue(env.service_version, 1, max);
+  if (env.reply_ms !== undefined) out.reply_ms = copyValue(env.reply_ms, 1, max);
+  // A required field left undefined (a malformed envelope) fails the receiver's check as an
+  // absent one would.
+  return out as unknown as Envelope;
+}
 
 function dropUnknownFields(value: unknown): void {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;

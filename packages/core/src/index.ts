@@ -53,7 +53,7 @@ export {
   reversePath,
   splitCellAndItem,
 } from './routing.js';
-export { MAX_MESSAGE_DEPTH, RESPONSE_METHOD, decodeEnvelope, describeValidation, encodeEnvelope } from './codec.js';
+export { MAX_MESSAGE_DEPTH, RESPONSE_METHOD, copyEnvelope, decodeEnvelope, describeValidation, encodeEnvelope } from './codec.js';
 export { copyJson, nestingExceeds } from './json-value.js';
 export { hopWaitUntil, resolveDeadline } from './deadline.js';
 export { HOP_ALLOWANCE_MS, MAX_ONE_WAY_MS, REPLY_GUARD_MS, RttEstimator, heldMsOf, oneWayMs, replyMsFor, replyWaitUntil } from './latency.js';

@@ -97,7 +97,8 @@ export function copyJson(value: unknown, maxDepth: number): unknown {
   return copyValue(value, 0, maxDepth);
 }
 
-function copyValue(v: unknown, depth: number, max: number): unknown {
+/** copyJson of a value found `depth` levels down (codec.ts copies envelopes field by field). */
+export function copyValue(v: unknown, depth: number, max: number): unknown {
   switch (typeof v) {
     case 'object':
       break;

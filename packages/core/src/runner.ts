@@ -404,7 +404,17 @@ export class MessageRunner implements Invoker {
     const replyMs = env.need_response && options.messageType !== 'response' ? replyMsFor(n.link, env.deadline, options.deadline) : undefined;
     if (chain === undefined) {
       // In-process links take the envelope itself (and copy it): no JSON both ways.
-      if (n.link.sendValue) return n.link.sendValue(replyMs === undefined ? env : { ...env, reply_ms: replyMs }, options);
+      if (n.link.sendValue) {
+        if (replyMs === undefined) return n.link.sendValue(env, options);
+        // This hop's reply_ms goes with this send only: the link copies the envelope before
+        // it returns (Link.sendValue), so no copy of the whole envelope is needed here.
+        env.reply_ms = replyMs;
+        try {
+          return n.link.sendValue(env, options);
+        } finally {
+          env.reply_ms = undefined;
+        }
+      }
       const text = data ?? encodeEnvelope(env);
       return n.link.send(replyMs === undefined ? text : withReplyMs(text, replyMs), options);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyJson } from '@cellwire/core';
+import { copyEnvelope, copyJson, MAX_MESSAGE_DEPTH, type Envelope } from '@cellwire/core';
+import { ENVELOPE_FIELDS } from '../src/codec.js';
 
 const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
 
@@ -58,5 +59,54 @@ describe('copyJson gives what JSON both ways gives, without the text', () => {
     loop.self = loop;
     expect(() => copyJson(loop, 100)).toThrow(RangeError);
     expect(() => copyJson({ n: 1n }, 100)).toThrow(TypeError);
+  });
+});
+
+describe('copyEnvelope: an envelope copied field by field for an in-process link', () => {
+  const full = (): Envelope =>
+    ({
+      message_type: 'targeted',
+      ctxt: { request_id: 'req-1', roles: ['admin'], user_id: 'u', project_id: 'p', is_admin: false, read_deleted: 'no', timestamp: 't' },
+      method_name: 'echo',
+      method_kwargs: { cell_name: 'a!b', deep: { list: [1, { x: null }] } },
+      direction: 'down',
+      need_response: true,
+      fanout: false,
+      uuid: '7c0c2f56-0000-4000-8000-000000000001',
+      routing_path: 'a',
+      hop_count: 1,
+      max_hop_count: 10,
+      target_cell: 'a!b',
+      response_uuid: '7c0c2f56-0000-4000-8000-000000000002',
+      run_locally: true,
+      deadline: 1_764_615_000_000,
+      traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+      service_version: 'test_service@1.0.0',
+      reply_ms: 20,
+    }) as Envelope;
+
+  it('copies every field the envelope schema has, as JSON both ways would', () => {
+    const env = full();
+    const copy = copyEnvelope(env);
+    expect(new Set(Object.keys(copy))).toEqual(new Set(ENVELOPE_FIELDS));
+    expect(copy).toEqual(JSON.parse(JSON.stringify(env)));
+    expect(copy.ctxt).not.toBe(env.ctxt);
+    expect(copy.method_kwargs.deep).not.toBe(env.method_kwargs.deep);
+  });
+
+  it('leaves out absent optional fields and fields it does not know, as a receiver drops them', () => {
+    const env = { ...full(), from_the_future: 1 } as Envelope;
+    delete env.reply_ms;
+    delete env.response_uuid;
+    const copy = copyEnvelope(env);
+    expect('reply_ms' in copy).toBe(false);
+    expect('response_uuid' in copy).toBe(false);
+    expect('from_the_future' in copy).toBe(false);
+  });
+
+  it('refuses arguments nested deeper than a receiver accepts', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_MESSAGE_DEPTH; i++) deep = [deep];
+    expect(() => copyEnvelope({ ...full(), method_kwargs: { deep } } as Envelope)).toThrow(RangeError);
   });
 });

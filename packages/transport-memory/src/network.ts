@@ -1,14 +1,14 @@
 /**
  * An in-process network of cells: a real transport, not a mock. The runner hands its links
  * envelopes as values (`Link.sendValue`): each receiver gets its own copy, as JSON both ways
- * would give it (`copyJson`), so no cell ever shares another's objects; text sent with
+ * would give it (`copyEnvelope`), so no cell ever shares another's objects; text sent with
  * `send` travels as text. Messages are delivered asynchronously (never on the sender's stack), in order per link. It can stop a
  * cell, cut a link or swallow a cell's traffic, to rehearse failures, and it can offer no
  * reply exchange at all, so that answers travel as `response` messages (`replies: false`).
  * Links may be given a one-way delay (`delayMs`, `delay()`) to model cells far apart; every
  * link measures its round-trip time as the other transports do (`link.latency()`).
  */
-import { CellwireError, copyJson, MAX_MESSAGE_DEPTH, RttEstimator } from '@cellwire/core';
+import { CellwireError, copyEnvelope, RttEstimator } from '@cellwire/core';
 import type { Envelope, Inbound, InboundHandler, Link, ListenConfig, Listener, NeighbourConfig, SendOptions, Transport } from '@cellwire/core';
 
 /** A message or an answer on its way: envelope text, or a copy of the envelope. */
@@ -236,7 +236,7 @@ export class MemoryNetwork {
     const back = this.delayOf(to, from);
     if (targets.length === 1) return this.deliverOne(from, targets[0] as Endpoint, data, options, replies, rtt, out, back);
     // A fanout: every instance gets a copy of its own.
-    const sends = targets.map((ep) => this.deliverOne(from, ep, typeof data === 'string' ? data : (copyJson(data, MAX_MESSAGE_DEPTH) as Envelope), options, replies, rtt, out, back));
+    const sends = targets.map((ep) => this.deliverOne(from, ep, typeof data === 'string' ? data : copyEnvelope(data), options, replies, rtt, out, back));
     return Promise.all(sends).then((r) => r.find((x) => x !== undefined));
   }
 
@@ -324,7 +324,7 @@ export class MemoryNetwork {
               replyValue: value === undefined ? undefined : (env) => {
                 let copy: Payload;
                 try {
-                  copy = copyJson(env, MAX_MESSAGE_DEPTH) as Envelope;
+                  copy = copyEnvelope(env);
                 } catch (e) {
                   return answer(() => reject(new CellwireError('invalid_argument', `cell ${ep.cell} answered with an unusable reply: ${(e as Error).message}`, { cell: ep.cell })));
                 }
@@ -448,7 +448,7 @@ class MemoryTransport implements Transport {
       sendValue: (env: Envelope, options: SendOptions) => {
         let copy: Envelope;
         try {
-          copy = copyJson(env, MAX_MESSAGE_DEPTH) as Envelope;
+          copy = copyEnvelope(env);
         } catch (e) {
           return Promise.reject(new CellwireError('invalid_argument', `message is not sendable: ${(e as Error).message}`, { cell: neighbour.name }));
         }

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { Pool } from 'undici';
 import { rawAnswer } from './workload.js';
+import { copyJson, MAX_MESSAGE_DEPTH } from '@cellwire/core';
 
 export type Call = () => Promise<unknown>;
 
@@ -57,15 +58,17 @@ export function memoryCastFloor(request: unknown): Call {
   };
 }
 
-/** The bound cellwire's memory transport cannot go below: its own envelopes, JSON both ways. */
-export function envelopeJsonFloor(requestEnvelope: unknown, responseEnvelope: unknown): Call {
+/**
+ * The bound cellwire's memory transport cannot go below: its own envelopes copied both ways,
+ * as it hands them over (copyJson; no cell may share another's objects).
+ */
+export function envelopeCopyFloor(requestEnvelope: unknown, responseEnvelope: unknown): Call {
   return async () => {
-    const req = JSON.stringify(requestEnvelope);
+    copyJson(requestEnvelope, MAX_MESSAGE_DEPTH);
     await null;
-    JSON.parse(req);
-    const res = JSON.stringify(responseEnvelope);
+    const res = copyJson(responseEnvelope, MAX_MESSAGE_DEPTH);
     await null;
-    return JSON.parse(res);
+    return res;
   };
 }
 

@@ -28,7 +28,7 @@ import { cellwireObjects, deleteAmqpObjects, moleculerExchanges } from './amqp-c
 import { cellsOf, memoryTree, REFERENCE_TREE, type BigTreeResult } from './broadcast.js';
 import { codegenTimings, type CodegenResult } from './codegen.js';
 import { wanRow, type WanResult } from './wan.js';
-import { envelopeJsonFloor, memoryCastFloor, memoryFloor, rawAmqpClient, rawHttpClient, type Call } from './floors.js';
+import { envelopeCopyFloor, memoryCastFloor, memoryFloor, rawAmqpClient, rawHttpClient, type Call } from './floors.js';
 import { moleculerAmqpCaller, moleculerFake } from './peer-moleculer.js';
 import { killAll, startCellsProc, type CellsProc } from './procs.js';
 import { renderMarkdown, renderTable, type GroupResult, type Report, type VariantResult } from './report.js';
@@ -215,19 +215,20 @@ async function main(): Promise<void> {
     };
 
     if (wanted('memory')) {
-      // The envelopes the memory transport really carries for one call, for the JSON bound.
-      const link = mem.runners.get('api-cell')!.state.children.get('child-cell1')!.link as Link & { send: Link['send'] };
-      const send = link.send;
-      let seen: [string, string] | undefined;
-      link.send = async (d, o) => {
-        const r = await send.call(link, d, o);
-        seen ??= [d, r ?? ''];
+      // The envelopes the memory transport really carries for one call (as values: it copies
+      // them, Link.sendValue), for the bound.
+      const link = mem.runners.get('api-cell')!.state.children.get('child-cell1')!.link as Link & { sendValue: NonNullable<Link['sendValue']> };
+      const sendValue = link.sendValue;
+      let seen: [unknown, unknown] | undefined;
+      link.sendValue = async (e, o) => {
+        const r = await sendValue.call(link, e, o);
+        seen ??= [JSON.parse(JSON.stringify(e)), typeof r === 'string' ? JSON.parse(r) : r];
         return r;
       };
       await cwCall(memClient, args1)();
-      link.send = send;
-      const [reqEnv, resEnv] = seen!.map((t) => JSON.parse(t)) as [unknown, unknown];
-      log(`memory envelopes: request ${Buffer.byteLength(seen![0])} B, response ${Buffer.byteLength(seen![1])} B`);
+      link.sendValue = sendValue;
+      const [reqEnv, resEnv] = seen!;
+      log(`memory envelopes: request ${Buffer.byteLength(JSON.stringify(reqEnv))} B, response ${Buffer.byteLength(JSON.stringify(resEnv))} B of JSON`);
       const mol = await moleculerFake();
       closers.push(mol.close);
       const variants: Variant[] = [];
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
         variants.push(
           { id: `cw-${sfx}`, label: 'cellwire memory, 1 hop', kind: 'cellwire', transport: 'memory', op: 'call', hops: 1, inflight, call: cwCall(memClient, args1), floor: `floor-${sfx}`, peer: `mol-${sfx}` },
           { id: `floor-${sfx}`, label: 'floor: JSON both ways + await', kind: 'floor', transport: 'memory', op: 'call', hops: 1, inflight, call: memoryFloor(args1, 1) },
-          { id: `bound-${sfx}`, label: "bound: cellwire's envelopes, JSON both ways", kind: 'bound', transport: 'memory', op: 'call', hops: 1, inflight, call: envelopeJsonFloor(reqEnv, resEnv), floor: `floor-${sfx}` },
+          { id: `bound-${sfx}`, label: "bound: cellwire's envelopes, copied both ways", kind: 'bound', transport: 'memory', op: 'call', hops: 1, inflight, call: envelopeCopyFloor(reqEnv, resEnv), floor: `floor-${sfx}` },
           { id: `mol-${sfx}`, label: 'Moleculer, fake transporter', kind: 'peer', transport: 'memory', op: 'call', hops: 1, inflight, call: () => mol.call(args1), floor: `floor-${sfx}` },
         );
       }
