@@ -2,7 +2,7 @@
  * The `cellwire` command line, run in-process through runCli: usage errors, config errors,
  * and serve / call / tree against real cell services on HTTP.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ import { parseConfig } from '../src/config.js';
 import { startCellService, type CellService } from '../src/service.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cellwire-cli-'));
+// The config files written here go with the test file.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TOKEN = 'cli-test-token-0123456789abcdef';
 
 /** Runs one command line, collecting what it prints. */

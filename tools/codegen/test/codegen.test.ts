@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { createAjv } from '../src/emit-validators.js';
 import { generateService, type ServiceOptions } from '../src/generate.js';
@@ -22,8 +22,15 @@ function fixtureOptions(projectRoot: string, methods: string): ServiceOptions {
   return { root: projectRoot, methods, out: 'gen', schemas: 'schemas', tsconfig };
 }
 
+/** Fixture copies made by this file, removed when it is done. */
+const copies: string[] = [];
+afterAll(() => {
+  for (const d of copies) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function copyFixture(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellwire-fixture-'));
+  copies.push(dir);
   for (const f of ['types.ts', 'args.ts', 'methods.ts']) fs.copyFileSync(path.join(here, 'fixtures/schema', f), path.join(dir, f));
   return dir;
 }
