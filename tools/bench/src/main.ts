@@ -8,7 +8,7 @@
  * processes (cells-proc.ts). At the end: one table on stdout, and BENCHMARKS.md.
  *
  * Environment: BENCH_ROUNDS (default 5, at least 3), BENCH_MS (measured time per variant and
- * round, default 1000), BENCH_ONLY (comma list of groups: memory,http,amqp,cast,broadcast,big,codegen,wan),
+ * round, default 1000), BENCH_ONLY (comma list of groups: memory,http,amqp,cast,broadcast,big,codegen,wan,profile),
  * BENCH_WAN_RUNS (runs per WAN measurement, default 10),
  * BENCH_CODEGEN_SIZES (comma list of synthetic service sizes, default 250,500,1000),
  * CELLWIRE_AMQP_URL, BENCH_NO_WRITE=1 (print only). `--render` prints the table and rewrites
@@ -28,6 +28,7 @@ import { cellwireObjects, deleteAmqpObjects, moleculerExchanges } from './amqp-c
 import { cellsOf, memoryTree, REFERENCE_TREE, type BigTreeResult } from './broadcast.js';
 import { codegenTimings, type CodegenResult } from './codegen.js';
 import { wanRow, type WanResult } from './wan.js';
+import { PROFILED, profileOne, type ProfileResult } from './profiles.js';
 import { envelopeCopyFloor, memoryCastFloor, memoryFloor, rawAmqpClient, rawHttpClient, type Call } from './floors.js';
 import { moleculerAmqpCaller, moleculerFake } from './peer-moleculer.js';
 import { killAll, startCellsProc, type CellsProc } from './procs.js';
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
   const groups: GroupResult[] = [];
   let big: BigTreeResult | undefined;
   let deep: BigTreeResult | undefined;
+  const profiles: ProfileResult[] = [];
   let codegen: CodegenResult[] = [];
   const wan: WanResult[] = [];
   const runId = randomBytes(3).toString('hex');
@@ -376,6 +378,16 @@ async function main(): Promise<void> {
       deep = await runBigTree(true);
       log(`  ${deep.responses} responses, median ${deep.medianMs.toFixed(1)} ms, peak RSS ${deep.peakRssMb.toFixed(0)} MB`);
     }
+    if (wanted('profile')) {
+      log('== CPU profiles (each variant in a process of its own)');
+      for (const p of PROFILED) {
+        for (const which of ['cw', p.against] as const) {
+          const r = await profileOne(p.kind, which, p.inFlight);
+          profiles.push(r);
+          log(`  ${p.kind} ${which} ${p.inFlight} in flight: ${Math.round(r.rate)} calls/s, CPU ${r.cpuMainUs.toFixed(1)}${r.cpuCellsUs === undefined ? '' : ` + ${r.cpuCellsUs.toFixed(1)}`} us/call`);
+        }
+      }
+    }
     if (wanted('codegen')) {
       log('== code generation');
       codegen = await codegenTimings(CODEGEN_SIZES, log);
@@ -397,7 +409,7 @@ async function main(): Promise<void> {
     load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     memGb: Math.round(os.totalmem() / 2 ** 30),
   };
-  const report = { groups, big, deep, codegen, wan, machine, totalS, rounds: ROUNDS, measureMs: MEASURE_MS, requestBytes: REQUEST_BYTES, resultBytes: RESULT_BYTES };
+  const report = { groups, big, deep, profiles, codegen, wan, machine, totalS, rounds: ROUNDS, measureMs: MEASURE_MS, requestBytes: REQUEST_BYTES, resultBytes: RESULT_BYTES };
   // The raw results, so that `--render` can redo the table and BENCHMARKS.md without measuring again.
   fs.writeFileSync(LAST_RUN, JSON.stringify(report, (k, v) => (k === 'call' ? undefined : v)));
   process.stdout.write(`${renderTable(report)}\n`);

@@ -9,6 +9,7 @@
  * socket writes, runner, ...), CALLS=n (also print microseconds per call).
  */
 import fs from 'node:fs';
+import { categorize, type CpuProfile } from './profile-categories.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 const [file, nArg, ...patterns] = process.argv.slice(2);
@@ -89,32 +90,12 @@ if (process.env.FILE) {
   }
 }
 
-/** CATS=1: busy time split into a few categories (self time; HMAC and validation by their callers). */
+/** CATS=1: busy time split into a few categories (profile-categories.ts). */
 if (process.env.CATS) {
-  const cats: [string, (chain: Node[]) => boolean][] = [
-    ['idle', (c) => c[0]!.callFrame.functionName === '(idle)'],
-    ['HMAC (sign/verify)', (c) => c.some((n) => /^(signMessage|verifySignature|sign|verify)$/.test(n.callFrame.functionName) && /transport-(http|amqp)/.test(n.callFrame.url))],
-    ['envelope JSON (encode/decode)', (c) => /^(encodeEnvelope|decodeEnvelope)$/.test(c[0]!.callFrame.functionName) || (c[0]!.callFrame.functionName === 'receive' && /transport-http/.test(c[0]!.callFrame.url))],
-    ['raw JSON (floor)', (c) => /floors\.ts/.test(c[0]!.callFrame.url)],
-    ['socket writes (syscalls)', (c) => /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(c[0]!.callFrame.functionName)],
-    ['garbage collector', (c) => c[0]!.callFrame.functionName === '(garbage collector)'],
-    ['validators', (c) => /^validate\d+$/.test(c[0]!.callFrame.functionName) || c[0]!.callFrame.functionName === 'isJson'],
-    ['cellwire runner (rest of core)', (c) => /core\/dist|core\/src/.test(c[0]!.callFrame.url)],
-    ['transport package (rest)', (c) => /transport-(http|amqp|memory)\/(dist|src)/.test(c[0]!.callFrame.url)],
-    ['undici / amqplib', (c) => /undici|amqplib/.test(c[0]!.callFrame.url)],
-    ['node http / net / streams', (c) => /node:(_http|net|internal\/streams|internal\/stream_base|events|buffer|internal\/buffer)/.test(c[0]!.callFrame.url)],
-  ];
-  const sums = new Map<string, number>();
-  for (const [id, dt] of self) {
-    const chain: Node[] = [];
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) chain.push(byId.get(cur)!);
-    const cat = cats.find(([, f]) => f(chain))?.[0] ?? 'other';
-    sums.set(cat, (sums.get(cat) ?? 0) + dt);
-  }
-  const busy = total - (sums.get('idle') ?? 0);
+  const { busyMs, byCategory } = categorize(prof as CpuProfile);
   const calls = Number(process.env.CALLS ?? 0);
   console.log(`--- categories (share of busy time${calls ? ', us per call' : ''})`);
-  for (const [cat, t] of [...sums].filter(([c]) => c !== 'idle').sort((a, b) => b[1] - a[1])) {
-    console.log(`${((100 * t) / busy).toFixed(1).padStart(5)}%  ${calls ? `${(t / calls).toFixed(1).padStart(6)} us  ` : ''}${cat}`);
+  for (const [cat, ms] of [...byCategory].sort((a, b) => b[1] - a[1])) {
+    console.log(`${((100 * ms) / busyMs).toFixed(1).padStart(5)}%  ${calls ? `${((ms * 1000) / calls).toFixed(1).padStart(6)} us  ` : ''}${cat}`);
   }
 }

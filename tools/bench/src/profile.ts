@@ -2,7 +2,8 @@
  * Profiles one remote variant, both sides: `tsx src/profile.ts <http|amqp|memory> <cw|raw|mol> [seconds]` (INFLIGHT=n: calls in flight, default 64).
  * The bench process is profiled with the inspector, the cells process too (its own
  * session); both .cpuprofile files land in /tmp (open them in Chrome DevTools or summarise
- * them with profile-top.ts). Prints calls/s and CPU µs per call of each process.
+ * them with profile-top.ts). Prints calls/s and CPU µs per call of each process, and writes
+ * them to /tmp/prof-<kind>-<which>.json.
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -100,6 +101,8 @@ const base = `/tmp/prof-${kind}-${which}`;
 await p1?.request('profile-stop', { file: `${base}-cells.cpuprofile` });
 const { profile } = await session.post('Profiler.stop');
 fs.writeFileSync(`${base}-main.cpuprofile`, JSON.stringify(profile));
+// For `npm run bench` (main.ts), which puts the profiles' categories in BENCHMARKS.md.
+fs.writeFileSync(`${base}.json`, JSON.stringify({ kind, which, inFlight, rate: r.rate, count: r.count, p50: r.p50, cpuMainUs: (c.user + c.system) / r.count, cpuCellsUs: p1 ? k / r.count : undefined }));
 console.log(
   `${kind} ${which}: ${Math.round(r.rate)} calls/s, p50 ${r.p50.toFixed(2)} ms; CPU per call: bench ${((c.user + c.system) / r.count).toFixed(1)} us` +
     (p1 ? `, cells ${(k / r.count).toFixed(1)} us` : '') +

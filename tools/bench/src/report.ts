@@ -1,6 +1,7 @@
 /** The table (stdout) and BENCHMARKS.md: medians over rounds, ratios taken round by round. */
 import type { BigTreeResult } from './broadcast.js';
 import type { CodegenResult } from './codegen.js';
+import { PROFILED, type ProfileResult } from './profiles.js';
 import { median, type Sample } from './stats.js';
 import type { WanResult } from './wan.js';
 
@@ -28,6 +29,8 @@ export interface Report {
   readonly big: BigTreeResult | undefined;
   /** The 1 + 30 + 900 + 8,400 cell tree; absent from runs that predate it. */
   readonly deep?: BigTreeResult | undefined;
+  /** CPU profiles of the compared variants (BENCH_ONLY=profile); absent from runs that predate them. */
+  readonly profiles?: readonly ProfileResult[];
   readonly codegen: readonly CodegenResult[];
   /** The WAN row (BENCH_ONLY=wan); absent from runs that predate it. */
   readonly wan?: readonly WanResult[];
@@ -150,6 +153,35 @@ export function targets(r: Report): Target[] {
       got: gs.map((g) => `${f2(g)}x`).join(', '),
       met: gs.every((g) => g <= 2.2),
     });
+  }
+  return out;
+}
+
+const WHO: Record<string, string> = { cw: 'cellwire', raw: 'floor', mol: 'Moleculer' };
+
+/** One table per profiled comparison: categories down, (variant, process) across. */
+function profileSections(r: Report): { title: string; head: string[]; rows: string[][] }[] {
+  const out: { title: string; head: string[]; rows: string[][] }[] = [];
+  for (const p of PROFILED) {
+    const got = ['cw', p.against].map((w) => r.profiles?.find((x) => x.kind === p.kind && x.which === w && x.inFlight === p.inFlight));
+    if (got.some((x) => x === undefined)) continue;
+    const vs = got as ProfileResult[];
+    const cols: { label: string; of: (x: ProfileResult) => Readonly<Record<string, number>> | undefined; v: ProfileResult }[] = [];
+    for (const v of vs) {
+      cols.push({ label: `${WHO[v.which]} bench`, of: (x) => x.main, v });
+      if (v.cells) cols.push({ label: `${WHO[v.which]} cells`, of: (x) => x.cells, v });
+    }
+    const cats = [...new Set(cols.flatMap((c) => Object.keys(c.of(c.v) ?? {})))];
+    const total = (c: (typeof cols)[number]) => Object.values(c.of(c.v) ?? {}).reduce((a, b) => a + b, 0);
+    // Largest first, as cellwire's bench process spends it.
+    const first = cols[0]!.of(cols[0]!.v) ?? {};
+    cats.sort((a, b) => (first[b] ?? 0) - (first[a] ?? 0));
+    const us = (x: number | undefined) => (x === undefined ? '-' : x < 10 ? x.toFixed(1) : x.toFixed(0));
+    const rows = cats.map((cat) => [cat, ...cols.map((c) => us(c.of(c.v)?.[cat] ?? 0))]);
+    rows.push(['**busy, profiled**', ...cols.map((c) => `**${us(total(c))}**`)]);
+    rows.push(['CPU per call, unprofiled accounting', ...cols.map((c) => us(c.label.endsWith('cells') ? c.v.cpuCellsUs : c.v.cpuMainUs))]);
+    rows.push(['calls/s while profiled', ...cols.map((c) => f0(c.v.rate))]);
+    out.push({ title: p.title, head: ['µs per call', ...cols.map((c) => c.label)], rows });
   }
   return out;
 }
@@ -307,6 +339,19 @@ export function renderMarkdown(r: Report): string {
   }
   const t = targets(r);
   if (t.length) out.push('## Targets (medians, 64 in flight, 1 hop unless said)', '', mdTable(['target', 'want', 'got', 'met'], t.map((x) => [x.what, x.want, x.got, x.met === undefined ? '-' : x.met ? 'yes' : '**no**'])), '');
+  const prof = profileSections(r);
+  if (prof.length) {
+    out.push(
+      '## Where the time goes: CPU profiles of this run',
+      '',
+      'Each variant profiled in a process of its own for 3 s (`tools/bench/src/profile.ts`, inspector CPU profiles of the bench ' +
+        'process and of the cells process) and its busy time split by category (`profile-categories.ts`), in µs per call. ' +
+        'Profiling slows a process down by a third or so: read the columns against each other. *Bench* is the calling process ' +
+        '(with `api-cell` for cellwire); *cells* the process that answers.',
+      '',
+    );
+    for (const s of prof) out.push(`### ${s.title}`, '', mdTable(s.head, s.rows), '');
+  }
   out.push('## Reading', '', reading(r), '');
   out.push(notes(r), '');
   out.push(
