@@ -101,15 +101,24 @@ describe('timers until an absolute time', () => {
   });
 
   it('signalAt aborts at that time, not before, and at once for a time passed', async () => {
-    const later = signalAt(Date.now() + 40);
+    const made = Date.now();
+    const later = signalAt(made + 40);
     const given = signalAt(10_000_040, 10_000_000);
     expect(later.aborted).toBe(false);
     expect(given.aborted).toBe(false);
-    await new Promise((r) => setTimeout(r, 120));
+    // When each aborts (-1: not within 500 ms).
+    const abortedAt = (s: AbortSignal) =>
+      Promise.race([new Promise<number>((r) => s.addEventListener('abort', () => r(Date.now()), { once: true })), new Promise<number>((r) => setTimeout(() => r(-1), 500))]);
+    const [laterAt, givenAt] = await Promise.all([abortedAt(later), abortedAt(given)]);
+    // Node's timers do not fire early (a millisecond of slack for Date.now's rounding).
+    expect(laterAt).toBeGreaterThanOrEqual(made + 39);
+    expect(givenAt).toBeGreaterThanOrEqual(made + 39);
     expect(later.aborted).toBe(true);
     expect(given.aborted).toBe(true);
+    // A time passed aborts on the next turn of the timers, before a timer of 20 ms set after it.
     const past = signalAt(Date.now() - 1000);
-    await new Promise((r) => setTimeout(r, 20));
+    const first = await Promise.race([abortedAt(past).then(() => 'aborted'), new Promise((r) => setTimeout(() => r('20 ms'), 20))]);
+    expect(first).toBe('aborted');
     expect(past.aborted).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * at the origin, casts held or counted past it), casts live for their own time to live rather
  * than the call timeout, and the dedupe window can outlive a restart through a store.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CellwireError,
   DedupeWindow,
@@ -212,10 +212,10 @@ describe('item 8: a cast accepted in the middle and refused by its next hop', ()
   it('a held cast whose time to live ends is given up, counted lost and logged', async () => {
     net = new Net({ top: ['mid'], mid: ['leaf'] }, (cell) => (cell === 'mid' ? { castOutbox: memoryCastOutbox(), castRetryMs: 60_000, castRetryMaxMs: 60_000 } : {}));
     net.stop('top');
-    await net.cell('leaf').invoke(note, ctxt, { text: 'short-lived' }, { timeoutMs: 80 });
+    await net.cell('leaf').invoke(note, ctxt, { text: 'short-lived' }, { timeoutMs: 60 });
     await until(() => net!.cell('mid').heldCasts() === 1);
     net.resume('top');
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 80));
     await net.cell('mid').retryHeldCasts();
     expect(net.cell('mid').heldCasts()).toBe(0);
     expect(net.notes.get('top')).toEqual([]);
@@ -239,14 +239,14 @@ describe('item 8: a cast accepted in the middle and refused by its next hop', ()
     for (let i = 0; i < 64; i++) await net.cell('leaf').invoke(note, ctxt, { text: `n${i}` });
     await until(() => net!.cell('mid').heldCasts() === 64);
     net.resume('top');
-    // Each hand-off now takes 25 ms: one at a time, 64 would take 1.6 s.
+    // Each hand-off now takes 10 ms: one at a time, 64 would take 640 ms.
     const mid = net.cell('mid');
     const top = mid.state.parents.get('top')!;
     let inFlight = 0;
     let most = 0;
     const slow = { ...top.link, send: async (data: string, o: SendOptions) => {
       most = Math.max(most, ++inFlight);
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 10));
       inFlight--;
       return top.link.send(data, o);
     } };
@@ -254,7 +254,7 @@ describe('item 8: a cast accepted in the middle and refused by its next hop', ()
     const started = Date.now();
     await mid.retryHeldCasts();
     expect(mid.heldCasts()).toBe(0);
-    expect(Date.now() - started).toBeLessThan(800);
+    expect(Date.now() - started).toBeLessThan(400);
     expect(most).toBeGreaterThan(1);
     await until(() => net!.notes.get('top')!.length === 64);
   });
@@ -287,8 +287,8 @@ describe('item 8: a cast accepted in the middle and refused by its next hop', ()
 
 describe('item 9: a cast lives for its time to live, not the call timeout', () => {
   it('a targeted cast queued at a middle cell past the call timeout is still passed on', async () => {
-    net = new Net({ top: ['mid'], mid: ['leaf'] }, () => ({ callTimeoutMs: 100 }));
-    net.delay('mid', 250);
+    net = new Net({ top: ['mid'], mid: ['leaf'] }, () => ({ callTimeoutMs: 50 }));
+    net.delay('mid', 100);
     await net.cell('top').invoke(echo, ctxt, { cell_name: 'top!mid!leaf', text: 'late', call: false });
     await until(() => net!.sends.some((s) => s.from === 'mid' && s.to === 'leaf'), 2000);
     await until(() => net!.cell('leaf').stats.castsAccepted === 1, 2000);
@@ -296,8 +296,8 @@ describe('item 9: a cast lives for its time to live, not the call timeout', () =
   });
 
   it('a broadcast cast queued at a middle cell past the call timeout is still passed on', async () => {
-    net = new Net({ top: ['mid'], mid: ['leaf'] }, () => ({ callTimeoutMs: 100 }));
-    net.delay('mid', 250);
+    net = new Net({ top: ['mid'], mid: ['leaf'] }, () => ({ callTimeoutMs: 50 }));
+    net.delay('mid', 100);
     await net.cell('leaf').invoke(note, ctxt, { text: 'late' });
     await until(() => net!.notes.get('top')!.length === 1, 2000);
     expect(net.cell('mid').stats).toMatchObject({ castsDelivered: 1, castsLost: 0 });
@@ -333,7 +333,7 @@ describe('item 9: a cast lives for its time to live, not the call timeout', () =
 
   it('a cast whose time to live ended before it could be passed on is dropped with a line that says so', async () => {
     net = new Net({ top: ['mid'], mid: ['leaf'] });
-    net.delay('mid', 150);
+    net.delay('mid', 100);
     await net.cell('top').invoke(echo, ctxt, { cell_name: 'top!mid!leaf', text: 'x', call: false }, { timeoutMs: 50 });
     await until(() => net!.cell('mid').stats.castsLost === 1, 2000);
     expect(net.sends.filter((s) => s.from === 'mid')).toEqual([]);
@@ -386,15 +386,27 @@ describe('item 6: the dedupe window across restarts', () => {
   });
 
   it('a runner sweeps its window by itself', async () => {
-    net = new Net({ top: ['mid'] }, (cell) => (cell === 'mid' ? { dedupeWindowMs: 50 } : {}));
-    await net.cell('top').invoke(echo, ctxt, { cell_name: 'top!mid', text: 'x', call: false });
-    const captured = net.sends.find((s) => s.to === 'mid')!;
-    // The sweep runs every second at the least (a window of 50 ms): the key is gone by then.
-    await new Promise((r) => setTimeout(r, 1100));
-    const dedupe = (net.cell('mid') as unknown as { dedupe: DedupeWindow }).dedupe;
-    expect(dedupe.size).toBe(0);
-    await net.cell('mid').receive({ data: captured.data, from: 'top' });
-    expect(net.cell('mid').stats.duplicates).toBe(0);
+    // Only the sweeper's interval is faked: the window (50 ms) ends in real time, and the
+    // second the sweep waits at the least passes at once.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      net = new Net({ top: ['mid'] }, (cell) => (cell === 'mid' ? { dedupeWindowMs: 50 } : {}));
+      await net.cell('top').invoke(echo, ctxt, { cell_name: 'top!mid', text: 'x', call: false });
+      const captured = net.sends.find((s) => s.to === 'mid')!;
+      const dedupe = (net.cell('mid') as unknown as { dedupe: DedupeWindow }).dedupe;
+      await new Promise((r) => setTimeout(r, 60));
+      // Past its window, the key stays until a sweep, which runs every second at the least.
+      expect(dedupe.size).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(dedupe.size).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(dedupe.size).toBe(0);
+      await net.cell('mid').receive({ data: captured.data, from: 'top' });
+      expect(net.cell('mid').stats.duplicates).toBe(0);
+    } finally {
+      net?.close();
+      vi.useRealTimers();
+    }
   });
 
   it('a runner restarted on the same store refuses a message it handled before the restart', async () => {

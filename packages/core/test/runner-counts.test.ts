@@ -127,8 +127,8 @@ describe('counts', () => {
   it('pendingCount adds waiting calls, broadcasts and held exchanges', async () => {
     tree = testTree({ top: ['mid'] }, serving());
     const top = tree.cell('top');
-    const a = top.invoke(echo, ctxt, { cell_name: 'top!mid', text: 'x', delay_ms: 100 });
-    const b = top.invoke(gather, ctxt, { behaviour: { mid: { delay_ms: 100 } } });
+    const a = top.invoke(echo, ctxt, { cell_name: 'top!mid', text: 'x', delay_ms: 20 });
+    const b = top.invoke(gather, ctxt, { behaviour: { mid: { delay_ms: 20 } } });
     expect(top.pendingCount()).toBe(2);
     await Promise.all([a, b]);
     expect(top.pendingCount()).toBe(0);
@@ -394,6 +394,22 @@ describe('casts held and handed over again', () => {
     await until(() => mid.heldCasts() === 1);
     refusing = false;
     await until(() => mid.heldCasts() === 0, 600);
+  });
+
+  it('the backoff between retries grows no longer than castRetryMaxMs', async () => {
+    tree = testTree({ top: ['mid'], mid: ['leaf'] }, serving((cell) => (cell === 'mid' ? { castOutbox: memoryCastOutbox(), castRetryMs: 3, castRetryMaxMs: 6 } : {})));
+    const mid = tree.cell('mid');
+    const top = mid.state.parents.get('top')!;
+    let refusals = 0;
+    mid.state.parents.set('top', {
+      ...top,
+      link: { ...top.link, send: async (d, o) => (++refusals <= 10 ? Promise.reject(new CellUnavailable('top', 'busy')) : top.link.send(d, o)) },
+    });
+    await tree.cell('leaf').invoke(note, ctxt, { text: 'n' });
+    // Refused 10 times in all: 3 ms, then 6 ms at most between tries, about 60 ms (doubling
+    // without the cap, 3 s).
+    await until(() => mid.heldCasts() === 0, 600);
+    expect(refusals).toBe(11);
   });
 
   it('a cast lost for want of an outbox is logged with the refusal\'s code', async () => {

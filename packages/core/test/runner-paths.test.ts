@@ -114,7 +114,7 @@ describe('a runner\'s name and options', () => {
   });
 
   it('keeps the call timeout within maxDeadlineMs', async () => {
-    tree = testTree({ top: ['mid'] }, serving((cell) => (cell === 'top' ? { maxDeadlineMs: 80 } : {})));
+    tree = testTree({ top: ['mid'] }, serving((cell) => (cell === 'top' ? { maxDeadlineMs: 40 } : {})));
     tree.stop('mid');
     const started = Date.now();
     const silent = { ...tree.cell('top').state.children.get('mid')!, link: { cell: 'mid', close: async () => undefined, send: () => new Promise<undefined>(() => undefined) } as Link };

@@ -181,8 +181,8 @@ describe('regressions', () => {
   });
 
   it('a received deadline is capped by the receiving cell', async () => {
-    // top asks for a long wait; mid2 allows 150 ms, so its answer comes with leaf2 timed out.
-    tree = testTree(LAYOUT, serving((cell) => (cell === 'mid2' ? { maxDeadlineMs: 150 } : {})));
+    // top asks for a long wait; mid2 allows 60 ms, so its answer comes with leaf2 timed out.
+    tree = testTree(LAYOUT, serving((cell) => (cell === 'mid2' ? { maxDeadlineMs: 60 } : {})));
     const started = Date.now();
     const rs = await createClientForTest(tree.cell('top')).gather(makeContext(), { behaviour: { leaf2: { delay_ms: 1500 } } }, { timeoutMs: 5000 });
     expect(Date.now() - started).toBeLessThan(1400);
@@ -195,7 +195,7 @@ describe('regressions', () => {
     const mid1 = tree.cell('mid1');
     mid1.close();
     await expect(createClientForTest(mid1).echo(makeContext(), { cell_name: 'mid1!leaf1', text: 'x' })).rejects.toMatchObject({ code: 'unavailable' });
-    const r = await createClientForTest(tree.cell('top')).echo(makeContext(), { cell_name: 'top!mid1', text: 'x' }, { timeoutMs: 300 }).catch((e) => e);
+    const r = await createClientForTest(tree.cell('top')).echo(makeContext(), { cell_name: 'top!mid1', text: 'x' }, { timeoutMs: 50 }).catch((e) => e);
     // mid1 refuses the message: the caller is not left waiting for the deadline with a live cell.
     expect(r instanceof CellwireError ? r.code : (r as Response).error?.code).toMatch(/unavailable|timeout/);
   });

@@ -249,12 +249,14 @@ describe('the handler context', () => {
 
   it('makes its signal once, aborted at the deadline', async () => {
     const runner = new MessageRunner({ name: 'b', logger: silentLogger });
-    const c = new LocalContext(env, env.ctxt, testService.methods.echo, Date.now() + 30, runner);
+    const made = Date.now();
+    const c = new LocalContext(env, env.ctxt, testService.methods.echo, made + 30, runner);
     const s = c.signal;
     expect(c.signal).toBe(s);
     expect(s.aborted).toBe(false);
-    await new Promise((r) => setTimeout(r, 100));
+    await Promise.race([new Promise((r) => s.addEventListener('abort', r, { once: true })), new Promise((r) => setTimeout(r, 500))]);
     expect(s.aborted).toBe(true);
+    expect(Date.now()).toBeGreaterThanOrEqual(made + 29);
     runner.close();
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CellTimeout, CellwireError, Response } from '../src/index.js';
-import { isTimeout, Waiters } from '../src/waiters.js';
+import { isTimeout, Waiter, Waiters } from '../src/waiters.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -32,6 +32,9 @@ describe('waiters', () => {
     vi.advanceTimersByTime(1000);
     await expect(p).rejects.toBeInstanceOf(CellTimeout);
     await expect(p).rejects.toMatchObject({ code: 'timeout', cell: 'a!b' });
+    // The deadline ended it: nothing is left waiting, before any answer comes.
+    expect(waiters.size).toBe(0);
+    expect(waiters.get('u1')).toBeUndefined();
     waiters.answer('u1', w, Response.success('a!b', 'late'));
     expect(waiters.size).toBe(0);
   });
@@ -105,5 +108,22 @@ describe('waiters, at their edges', () => {
     expect(waiters.size).toBe(1);
     waiters.answer('u1', waiters.get('u1')!, Response.success('a!b', 'second'));
     await expect(second).resolves.toMatchObject({ value: 'second' });
+  });
+
+  it('answering a waiter that is not the one waiting for that uuid settles nothing and clears nothing', async () => {
+    const waiters = new Waiters();
+    const waiting = waiters.wait('u1', 'a!b', undefined, Date.now() + 1000, undefined);
+    const resolve = vi.fn();
+    const reject = vi.fn();
+    const dispose = vi.fn();
+    const other = new Waiter('a!b', undefined, resolve, reject, setTimeout(() => undefined, 1000), dispose);
+    waiters.answer('u1', other, Response.success('a!b', 'not yours'));
+    waiters.answer('u1', other, Response.failure('a!b', new CellTimeout('a!b')));
+    expect(resolve).not.toHaveBeenCalled();
+    expect(reject).not.toHaveBeenCalled();
+    expect(dispose).not.toHaveBeenCalled();
+    expect(waiters.size).toBe(1);
+    waiters.answer('u1', waiters.get('u1')!, Response.success('a!b', 'mine'));
+    await expect(waiting).resolves.toMatchObject({ value: 'mine' });
   });
 });

@@ -5,7 +5,8 @@
  *
  *   npm run mutate                                  every module; rewrites the table in MUTATION.md
  *   npm run mutate -- --mutate src/routing.ts       a subset while working; prints the table only
- *   node test/mutation/run.mjs --report-only        the table of the last report, without a run
+ *   node test/mutation/run.mjs --report-only        the table of the last report, without a run (its time,
+ *                                                   commit and arguments from reports/mutation/run-info.json)
  *   node test/mutation/run.mjs --report-only --json=<file>   the table of another JSON report
  *
  * Survivors listed in equivalent.mjs (mutants that cannot change behaviour) are counted in
@@ -21,6 +22,8 @@ import { EQUIVALENT } from './equivalent.mjs';
 const core = fileURLToPath(new URL('../..', import.meta.url));
 const repo = path.resolve(core, '../..');
 const reportFile = path.join(core, 'reports/mutation/mutation.json');
+// How the last run went (its time, commit, arguments), so that --report-only tells its table as that run did.
+const runInfoFile = path.join(core, 'reports/mutation/run-info.json');
 const mutationMd = path.join(repo, 'MUTATION.md');
 const START = '<!-- mutation-table:start -->';
 const END = '<!-- mutation-table:end -->';
@@ -29,8 +32,8 @@ const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
 // `--json=<file>` (with --report-only): the table of another Stryker JSON report.
 const jsonArg = args.find((a) => a.startsWith('--json='));
-const strykerArgs = args.filter((a) => a !== '--report-only' && a !== jsonArg);
-const partial = jsonArg !== undefined || strykerArgs.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+let strykerArgs = args.filter((a) => a !== '--report-only' && a !== jsonArg);
+let partial = jsonArg !== undefined || strykerArgs.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 
 let seconds;
 if (!reportOnly) {
@@ -49,8 +52,16 @@ if (!reportOnly) {
 
 const report = JSON.parse(readFileSync(jsonArg ? path.resolve(jsonArg.slice('--json='.length)) : reportFile, 'utf8'));
 const git = (...a) => spawnSync('git', a, { cwd: repo, encoding: 'utf8' }).stdout.trim();
-const head = git('rev-parse', 'HEAD');
-const dirty = git('status', '--porcelain', '--', 'packages/core/src') !== '';
+let head = git('rev-parse', 'HEAD');
+let dirty = git('status', '--porcelain', '--', 'packages/core/src') !== '';
+let when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+if (!reportOnly) {
+  writeFileSync(runInfoFile, `${JSON.stringify({ seconds, when, head, dirty, strykerArgs, partial })}\n`);
+} else if (jsonArg === undefined && existsSync(runInfoFile)) {
+  // The last run's report: its table says when and how that run was made, and a partial run's
+  // table still goes to partial.md only.
+  ({ seconds, when, head, dirty, strykerArgs, partial } = JSON.parse(readFileSync(runInfoFile, 'utf8')));
+}
 
 /** The source text a mutant replaced. */
 function original(source, loc) {
@@ -135,7 +146,6 @@ const scoreEq = (c) => pct(c.killed + c.timeout, c.killed + c.timeout + c.surviv
 const line = (name, c) =>
   `| ${name} | ${score(c)} | ${scoreEq(c)} | ${c.killed} | ${c.survived} | ${c.timeout} | ${c.noCoverage} | ${c.equivalent} | ${c.ignored} |`;
 
-const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const table = [
   `Measured ${when} with \`${partial ? `npm run mutate -- ${strykerArgs.join(' ')}` : 'npm run mutate'}\`` +
     `${seconds === undefined ? '' : ` in ${Math.floor(seconds / 60)} min ${seconds % 60} s`}, at commit \`${head}\`` +
