@@ -328,7 +328,8 @@ function notes(r: Report): string {
       `profiled, it spends ${u(both('amqp', 'mol', 64))} µs per call in the two processes and cellwire ${u(both('amqp', 'cw', 64))} ` +
       `(runner ${u(both('amqp', 'cw', 64, RUNNER))}, envelope JSON ${u(both('amqp', 'cw', 64, 'envelope JSON (encode/decode)'))}, ` +
       `socket writes ${u(both('amqp', 'cw', 64, 'socket writes (syscalls)'))} against ${u(both('amqp', 'mol', 64, 'socket writes (syscalls)'))}). ` +
-      'Moleculer sends no signature, checks no schema and keeps no dedupe window; cellwire does all three on every hop.',
+      'Moleculer signs nothing, checks a shallow params schema once (three top-level types) and keeps no dedupe window; ' +
+        'cellwire signs and verifies both ways, checks the full schemas and the envelopes, and remembers every uuid it received.',
   ];
   return lines.join('\n');
 }
