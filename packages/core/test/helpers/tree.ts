@@ -1,7 +1,7 @@
 /**
  * A small tree of runners for core's own tests, wired by direct links: each link hands the
- * envelope text to the neighbour's `receive` on a later tick and carries its reply back, as
- * the memory transport does (core cannot depend on that package; see the conformance suite
+ * envelope text to the neighbour's `receive` on a later tick and carries its reply (or its
+ * refusal) back, as the memory transport does (core cannot depend on that package; see the conformance suite
  * in test/ for the real transports).
  */
 import { MessageRunner, silentLogger, type Inbound, type Link, type RunnerOptions, type SendOptions } from '../../src/index.js';
@@ -39,6 +39,12 @@ export function testTree(layout: Record<string, string[]>, options: (cell: strin
           const inbound: Inbound = {
             data,
             from,
+            // As the real transports do: a message the receiver refuses fails the send (HTTP 4xx).
+            reject: (e) => {
+              if (replied) return;
+              replied = true;
+              reject(e);
+            },
             ...(opts.expectReply
               ? {
                   reply: (r: string | undefined) => {
