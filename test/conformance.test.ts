@@ -197,6 +197,30 @@ describe.each(Object.keys(KITS))('conformance: %s', (kitName) => {
     expect(r.valueOrRaise()).toBe('still@api-cell!child-cell1');
   });
 
+  it('a handler answering with a value that cannot travel is a typed failure of its cell; the cell keeps serving', async () => {
+    // Circular, or a bigint: JSON cannot carry it, on any transport. It used to throw where
+    // the answer was encoded (an unhandled rejection) and leave the caller to its deadline.
+    const unsendable = (cell: string) => ({
+      ...testHandlers(cell),
+      echo: async (_ctx: unknown, args: { text: string }) => {
+        if (args.text === 'fine') return `fine@${cell}`;
+        const o: Record<string, unknown> = args.text === 'cycle' ? {} : { n: 1n };
+        if (args.text === 'cycle') o.self = o;
+        return o as never;
+      },
+    });
+    await using tree = await startTree({ kit: kit(), services: (cell) => [serve(testService, unsendable(cell) as never)] });
+    const client = createClient(testService, tree.cell('api-cell'));
+    for (const text of ['cycle', 'bigint']) {
+      const r = await client.echo(ctxt, { cell_name: 'api-cell!child-cell1', text }, { timeoutMs: 5_000 });
+      expect(r.failure).toBe(true);
+      expect(r.error).toMatchObject({ code: 'internal' });
+      expect(r.error!.message).toMatch(text === 'cycle' ? /cannot be sent: result\.self\.self.* nested too deeply/ : /cannot be sent: result\.n is not JSON \(bigint\)/);
+    }
+    expect((await client.echo(ctxt, { cell_name: 'api-cell!child-cell1', text: 'fine' })).valueOrRaise()).toBe('fine@child-cell1');
+    await expect.poll(() => tree.pending()).toBe(0);
+  });
+
   it('a cell under two parents runs a broadcast once, either way; the second path answers an empty list', async () => {
     const runs: Run[] = [];
     const layout = { top: ['left', 'right'], left: ['leaf'], right: ['leaf'] };

@@ -8,6 +8,7 @@ import { UnknownMethod } from './cell-errors.js';
 import { checkMessageType, checkReceivedArgs } from './codec.js';
 import { CellwireError } from './errors.js';
 import { LocalContext } from './handler-context.js';
+import { jsonProblem } from './json-value.js';
 import { applyInterceptors, type CallContext, type Interceptor } from './interceptor.js';
 import type { Registered, ServiceRegistry } from './registry.js';
 import { Response } from './response.js';
@@ -77,6 +78,10 @@ export class LocalCalls {
         };
         value = await applyInterceptors(this.interceptors, (c) => Promise.resolve(call(c.ctxt, c.args)))(ctx);
       }
+      // An answer travels as JSON: a handler's value that cannot (circular, a bigint, a
+      // function) fails here, typed, rather than when the answer is encoded on its way back.
+      const problem = jsonProblem(value ?? null, 'result');
+      if (problem !== undefined) throw new CellwireError('internal', `handler of ${m.name} returned a value that cannot be sent: ${problem}`);
       return Response.success(path, value ?? null);
     } catch (e) {
       return failureHere(path, e);

@@ -684,7 +684,17 @@ export class MessageRunner implements Invoker {
     }
     const reply = this.replyChannels.take(responseUuid, next);
     if (reply) {
-      reply(res);
+      try {
+        reply(res);
+      } catch (e) {
+        // Never a rejection here (callers do not await it): the exchange is released empty.
+        this.logger.error(`could not answer ${next} on its exchange: ${(e as Error)?.message ?? String(e)}`, logFields(res));
+        try {
+          reply(undefined);
+        } catch {
+          // The transport failed to release its own exchange: nothing more to do from here.
+        }
+      }
       return;
     }
     // No exchange to answer on: a new message. The last hop goes to every service instance

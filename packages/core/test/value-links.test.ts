@@ -53,7 +53,13 @@ afterEach(() => {
 });
 
 /** Runners wired by value links; `unique` says what the links vouch for. */
-function valueTree(layout: Record<string, string[]>, options: (cell: string) => Partial<RunnerOptions> = () => ({}), unique = true): ValueTree {
+function valueTree(
+  layout: Record<string, string[]>,
+  options: (cell: string) => Partial<RunnerOptions> = () => ({}),
+  unique = true,
+  /** How many value replies fail (throw) before they work: a transport failing to answer. */
+  failingReplies = 0,
+): ValueTree {
   const names = new Set([...Object.keys(layout), ...Object.values(layout).flat()]);
   const runners = new Map<string, MessageRunner>();
   for (const n of names) runners.set(n, new MessageRunner({ name: n, logger: silentLogger, services: [serve(testService, testHandlers(n))], ...options(n) }));
@@ -83,6 +89,10 @@ function valueTree(layout: Record<string, string[]>, options: (cell: string) => 
                     resolve(r === undefined ? undefined : (JSON.parse(r) as Envelope));
                   },
                   replyValue: (e: Envelope) => {
+                    if (failingReplies > 0) {
+                      failingReplies--;
+                      throw new Error('the exchange broke');
+                    }
                     replies.value++;
                     resolve(copyEnvelope(e));
                   },
@@ -166,5 +176,50 @@ describe('links that carry values', () => {
     const t = valueTree({ top: ['leaf'] }, (cell) => (cell === 'leaf' ? { dedupeStore: store } : {}), false);
     await t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'once' });
     expect(kept).toEqual([t.sent[0]!.copy.uuid]);
+  });
+
+  it('a reply that cannot be given is logged and its exchange released: the runner never rejects, and serves on', async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => void lines.push(m) };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const t = valueTree({ top: ['leaf'] }, (cell) => (cell === 'leaf' ? { logger } : {}), true, 1);
+      // The answer was lost with the exchange: the caller gets its deadline, typed.
+      await expect(t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'lost' }, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'timeout' });
+      expect(lines).toEqual([expect.stringMatching(/^could not answer top on its exchange: the exchange broke/)]);
+      const again = (await t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'next' })) as Response;
+      expect(again.valueOrRaise()).toBe('next@top!leaf');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a handler value that cannot travel is a typed failure of its cell, made where it ran', async () => {
+    const t = valueTree({ top: ['leaf'] }, (cell) =>
+      cell === 'leaf'
+        ? {
+            services: [
+              serve(testService, {
+                ...testHandlers(cell),
+                echo: async () => {
+                  const o: Record<string, unknown> = {};
+                  o.self = o;
+                  return o as never;
+                },
+              }),
+            ],
+          }
+        : {},
+    );
+    const r = (await t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'x' })) as Response;
+    expect(r.failure).toBe(true);
+    expect(r.error).toMatchObject({ code: 'internal' });
+    expect(r.error!.message).toMatch(/^handler of echo returned a value that cannot be sent: result\.self/);
+    // The failure was answered by value like any answer: nothing was lost on the way.
+    expect(t.replies).toEqual({ text: 0, value: 1 });
   });
 });
