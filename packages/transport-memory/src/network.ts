@@ -2,7 +2,8 @@
  * An in-process network of cells: a real transport, not a mock. The runner hands its links
  * envelopes as values (`Link.sendValue`): each receiver gets its own copy, as JSON both ways
  * would give it (`copyEnvelope`), so no cell ever shares another's objects; text sent with
- * `send` travels as text. Messages are delivered asynchronously (never on the sender's stack), in order per link. It can stop a
+ * `send` travels as text. Messages are delivered asynchronously (never on the sender's
+ * stack), in order per link. It can stop a
  * cell, cut a link or swallow a cell's traffic, to rehearse failures, and it can offer no
  * reply exchange at all, so that answers travel as `response` messages (`replies: false`).
  * Links may be given a one-way delay (`delayMs`, `delay()`) to model cells far apart; every
@@ -381,9 +382,10 @@ export class MemoryNetwork {
 }
 
 /**
- * A message handed over as a value: a runner's own send, delivered once, which nothing else
- * can inject or replay here (`unique`). A class, not an object literal with a getter: such a
- * literal makes a hidden class per message, which keeps the message alive until a full GC.
+ * A message handed over as a value (a runner's own send): the network delivers it once and
+ * never again, so the receiver need not remember its uuid (`unique`). A class, not an object
+ * literal with a getter: such a literal makes a hidden class per message, which keeps the
+ * message alive until a full GC.
  */
 class ValueInbound implements Inbound {
   readonly unique = true;
