@@ -187,7 +187,7 @@ describe('links that carry values', () => {
     try {
       const t = valueTree({ top: ['leaf'] }, (cell) => (cell === 'leaf' ? { logger } : {}), true, 1);
       // The answer was lost with the exchange: the caller gets its deadline, typed.
-      await expect(t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'lost' }, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'timeout' });
+      await expect(t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'lost' }, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'timeout' });
       expect(lines).toEqual([expect.stringMatching(/^could not answer top on its exchange: the exchange broke/)]);
       const again = (await t.cell('top').invoke(echo, ctxt, { cell_name: 'top!leaf', text: 'next' })) as Response;
       expect(again.valueOrRaise()).toBe('next@top!leaf');
