@@ -270,16 +270,7 @@ Each variant: api-cell <- child-cell2 <- grandchild-cell1, both links over that 
 
 How to read it. *Refused* casts were never accepted: grandchild-cell1's caller got \`unavailable\` (503) and knows to retry; over HTTP that is every cast posted while child-cell2 was down, over AMQP the casts posted while the broker was down (with child-cell2 down, AMQP casts wait in its queue: accepted). While api-cell is down, child-cell2 accepts casts from grandchild-cell1 and holds them: over HTTP in its outbox (SQLite; its \`held\` counter also counts the casts that queued behind them until the backlog was through), over AMQP in api-cell's queue on the broker. A refusal can still arrive (a connection reset after the cast got through is reported as \`unavailable\`, "may or may not have run"). *Lost* counts accepted casts that never reached api-cell's store. Recovery is measured from the moment the fault ended (the killed cell ready again; the broker accepting connections again).
 `;
-  const file = kit.writeSection('chaos', md);
-  console.log(md);
-  console.log(`chaos: wrote ${file}`);
-  process.exitCode = ok ? 0 : 1;
+  kit.report('chaos', md, ok);
 }
 
-main().then(
-  () => process.exit(),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+kit.runMain(main);

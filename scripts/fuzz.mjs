@@ -603,16 +603,7 @@ ${row('cell messages over HTTP (unsigned, forged, and signed by evil)', figures.
 - "No answer" is the client's own 15 s limit or a connection the server closed on purpose (a body over the limit, a malformed request); the cells kept serving.
 - After the run: runner pending ${pending.join(' / ')} (api-cell / child-cell2 / grandchild-cell1); heap after GC ${mem.map((m) => kit.mb(m.heapUsed)).join(' / ')}, RSS ${mem.map((m) => kit.mb(m.rss)).join(' / ')}.
 `;
-  const file = kit.writeSection('fuzz', md);
-  console.log(md);
-  console.log(`fuzz: wrote ${file}`);
-  process.exitCode = ok ? 0 : 1;
+  kit.report('fuzz', md, ok);
 }
 
-main().then(
-  () => process.exit(),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+kit.runMain(main);

@@ -416,5 +416,24 @@ export function writeSection(key, markdown) {
   return file;
 }
 
+/** A script's end: writes its section of RELIABILITY.md, prints it, and exits 1 unless `ok`. */
+export function report(key, markdown, ok) {
+  const file = writeSection(key, markdown);
+  console.log(markdown);
+  console.log(`${key}: wrote ${file}`);
+  process.exitCode = ok ? 0 : 1;
+}
+
+/** Runs a script's `main`, then exits (cells and sockets left open do not hold the process); 1 on a throw. */
+export function runMain(main) {
+  main().then(
+    () => process.exit(),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
+
 export const fmt = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
 export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -185,16 +185,7 @@ Samples (heap after GC, MB; api-cell / child-cell2 / grandchild-cell1; pending s
 |---|---|---|---|
 ${samples.map((s) => `| ${s.at} | ${s.phase} | ${CELLS.map((c) => (s.cells[c].heap / 1048576).toFixed(1)).join(' / ')} | ${CELLS.reduce((n, c) => n + s.cells[c].pending, 0)} |`).join('\n')}
 `;
-  const file = kit.writeSection('soak', md);
-  console.log(md);
-  console.log(`soak: wrote ${file}`);
-  process.exitCode = ok ? 0 : 1;
+  kit.report('soak', md, ok);
 }
 
-main().then(
-  () => process.exit(),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+kit.runMain(main);

@@ -460,7 +460,7 @@ export class MessageRunner implements Invoker {
     if (!env.need_response && !meta.origin) {
       if (this.castExpired(env, meta, next)) return;
       // Casts held for this neighbour go first: this one queues behind them.
-      if (this.outbox?.holds(neighbour.side, next)) return this.holdCast(env, neighbour, 'targeted', encodeEnvelope(env), meta.deadline);
+      if (this.outbox?.holds(neighbour.side, next)) return this.holdCast(env, neighbour, 'targeted', meta.deadline);
     }
     let reply: string | Envelope | undefined;
     try {
@@ -484,7 +484,7 @@ export class MessageRunner implements Invoker {
           throw err;
         }
         // Accepted from a neighbour already: held and retried, or counted lost (logged).
-        return this.castNotHandedOn(env, neighbour, 'targeted', encodeEnvelope(env), err, meta.deadline);
+        return this.castNotHandedOn(env, neighbour, 'targeted', err, meta.deadline);
       }
       return this.respondFailure(env, err, meta);
     }
@@ -532,14 +532,13 @@ export class MessageRunner implements Invoker {
         return;
       }
       if (!meta.origin && this.castExpired(env, meta, hops.map((n) => n.name).join(', '))) return;
-      // Encoded once for every hop that takes text (or keeps it in the outbox).
-      const data = encodeEnvelope(env);
+      const data = textForHops(env, hops);
       const handoff = this.handoffUntil(meta.deadline);
       // At the origin the caller learns of every next hop that refused (see castRefusal).
       const refused: CellwireError[] = [];
       await Promise.all(
         hops.map((n) => {
-          if (!meta.origin && this.outbox?.holds(n.side, n.name)) return this.holdCast(env, n, 'broadcast', data, meta.deadline);
+          if (!meta.origin && this.outbox?.holds(n.side, n.name)) return this.holdCast(env, n, 'broadcast', meta.deadline);
           this.stats.sent++;
           return this.sendTo(n, env, data, { messageType: 'broadcast', fanout: env.fanout, expectReply: false, deadline: handoff, durable: true }).then(
             () => void this.stats.castsDelivered++,
@@ -548,7 +547,7 @@ export class MessageRunner implements Invoker {
               const err = linkError(e, appendHop(env.routing_path, n.name), n.name);
               this.logger.warn(`broadcast ${env.method_name} could not reach ${err.cell}: ${err.message}`, logFields(env, { code: err.code }));
               if (meta.origin) refused.push(err);
-              else this.castNotHandedOn(env, n, 'broadcast', data, err, meta.deadline);
+              else this.castNotHandedOn(env, n, 'broadcast', err, meta.deadline);
             },
           );
         }),
@@ -564,8 +563,7 @@ export class MessageRunner implements Invoker {
     const waitUntil = replyWaitUntil(meta.deadline, env.hop_count, this.hopMarginMs, takeReplyMs(env));
     const collector = this.collectors.open(env, meta.method, hops, runLocally, waitUntil, caller);
     if (hops.length > 0) {
-      // Encoded once for every hop that takes text; in-process links take the envelope.
-      const data = hops.every((n) => n.link.sendValue) ? undefined : encodeEnvelope(env);
+      const data = textForHops(env, hops);
       for (const n of hops) {
         this.stats.sent++;
         this.sendTo(n, env, data, { messageType: 'broadcast', fanout: env.fanout, expectReply: true, deadline: waitUntil, durable: false }).then(
@@ -600,15 +598,17 @@ export class MessageRunner implements Invoker {
   }
 
   /** A next hop refused a cast accepted from a neighbour: held for a retry when it may succeed, else lost. */
-  private castNotHandedOn(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', data: string, err: CellwireError, until: number): void {
-    if (this.outbox && retryLater(err)) return this.holdCast(env, n, type, data, until);
+  private castNotHandedOn(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', err: CellwireError, until: number): void {
+    if (this.outbox && retryLater(err)) return this.holdCast(env, n, type, until);
     this.stats.castsLost++;
     const why = this.outbox ? 'a retry cannot help' : 'this cell has no outbox to hold it';
     this.logger.warn(`cast ${env.method_name} accepted at ${env.routing_path} is lost: ${n.name} refused it (${err.message}) and ${why}`, logFields(env, { code: err.code }));
   }
 
-  private holdCast(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', data: string, until: number): void {
+  /** Keeps a cast for `n` in the outbox, as the text it is retried with. */
+  private holdCast(env: Envelope, n: Neighbour, type: 'targeted' | 'broadcast', until: number): void {
     const outbox = this.outbox as CastOutbox;
+    const data = encodeEnvelope(env);
     const cast: HeldCast = { side: n.side, neighbour: n.name, messageType: type, fanout: env.fanout, data, until, uuid: env.uuid, method: env.method_name };
     const first = !outbox.holds(n.side, n.name);
     try {
@@ -750,3 +750,8 @@ function castRefusal(env: Envelope, refused: CellwireError[], hops: readonly Nei
 }
 
 export { newTraceparent, safeDelay };
+
+/** A broadcast's text, encoded once for every hop that takes text; undefined when every link takes the envelope itself. */
+function textForHops(env: Envelope, hops: readonly Neighbour[]): string | undefined {
+  return hops.every((n) => n.link.sendValue) ? undefined : encodeEnvelope(env);
+}

@@ -16,13 +16,13 @@ import {
   serve,
   silentLogger,
   type DedupeStore,
-  type Envelope,
   type Interceptor,
   type Logger,
   type SendContext,
   type SendOptions,
 } from '../src/index.js';
 import { TestingException, testHandlers } from './helpers/handlers.js';
+import { lineLogger, message, serving, until, type Line } from './helpers/parts.js';
 import { testTree, type TestTree } from './helpers/tree.js';
 import { testService } from './service/gen/index.js';
 
@@ -37,42 +37,6 @@ afterEach(() => {
   for (const r of extra) r.close();
   extra = [];
 });
-
-type Line = [level: string, message: string, fields?: Record<string, unknown>];
-function lineLogger(lines: Line[]): Logger {
-  const at = (l: string) => (m: string, f?: Record<string, unknown>) => void lines.push([l, m, f]);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-function serving(more: (cell: string) => object = () => ({})) {
-  return (cell: string) => ({ services: [serve(testService, testHandlers(cell))], ...more(cell) });
-}
-
-function message(over: Partial<Envelope> = {}): Envelope {
-  return {
-    message_type: 'targeted',
-    ctxt: makeContext({ request_id: 'req-in' }),
-    method_name: 'echo',
-    method_kwargs: { cell_name: 'top!mid', text: 'x' },
-    direction: 'down',
-    need_response: true,
-    fanout: false,
-    uuid: crypto.randomUUID(),
-    routing_path: 'top',
-    hop_count: 1,
-    max_hop_count: 10,
-    target_cell: 'top!mid',
-    ...over,
-  };
-}
-
-const until = async (ok: () => boolean, ms = 1000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
 
 /** Records the options of every send `from` makes to `to` (the link still delivers). */
 function spySends(t: TestTree, from: string, to: string): SendOptions[] {

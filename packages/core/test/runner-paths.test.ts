@@ -18,7 +18,6 @@ import {
   silentLogger,
   type Envelope,
   type HandlerContext,
-  type Inbound,
   type Interceptor,
   type Link,
   type Logger,
@@ -27,6 +26,7 @@ import {
 } from '../src/index.js';
 import { CellUnavailable } from '../src/cell-errors.js';
 import { testHandlers } from './helpers/handlers.js';
+import { lineLogger, message, serving, until, type Line } from './helpers/parts.js';
 import { testTree, type TestTree } from './helpers/tree.js';
 import { testService } from './service/gen/index.js';
 
@@ -42,35 +42,6 @@ afterEach(() => {
   extra = [];
 });
 
-type Line = [level: string, message: string, fields?: Record<string, unknown>];
-function lineLogger(lines: Line[]): Logger {
-  const at = (l: string) => (m: string, f?: Record<string, unknown>) => void lines.push([l, m, f]);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-function serving(more: (cell: string) => object = () => ({})) {
-  return (cell: string) => ({ services: [serve(testService, testHandlers(cell))], ...more(cell) });
-}
-
-/** A message as neighbour `from` sends it (its path ends with `from`). */
-function message(over: Partial<Envelope> = {}): Envelope {
-  return {
-    message_type: 'targeted',
-    ctxt: makeContext({ request_id: 'req-in' }),
-    method_name: 'echo',
-    method_kwargs: { cell_name: 'top!mid', text: 'x' },
-    direction: 'down',
-    need_response: true,
-    fanout: false,
-    uuid: crypto.randomUUID(),
-    routing_path: 'top',
-    hop_count: 1,
-    max_hop_count: 10,
-    target_cell: 'top!mid',
-    ...over,
-  };
-}
-
 /** Hands `env` to `to` as from `from`, on an exchange; resolves with the reply text (or undefined). */
 function exchange(t: TestTree | MessageRunner, to: string, from: string, env: Envelope | string): Promise<string | undefined> {
   const r = t instanceof MessageRunner ? t : t.cell(to);
@@ -80,14 +51,6 @@ function exchange(t: TestTree | MessageRunner, to: string, from: string, env: En
 }
 
 const answers = (reply: string | undefined) => (reply === undefined ? undefined : (JSON.parse(reply) as Envelope).method_kwargs.responses);
-
-const until = async (ok: () => boolean, ms = 1000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
 
 describe('a runner\'s name and options', () => {
   it('refuses a name that is empty or holds a path or item separator', () => {

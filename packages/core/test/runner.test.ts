@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { createClientForTest } from './helpers/client.js';
 import { testHandlers } from './helpers/handlers.js';
+import { serving } from './helpers/parts.js';
 import { testTree, type TestTree } from './helpers/tree.js';
 import { testService } from './service/gen/index.js';
 
@@ -25,10 +26,6 @@ const ALL = ['top!mid1!leaf1', 'top!mid1', 'top!mid2!leaf2', 'top!mid2!leaf3', '
 
 let tree: TestTree | undefined;
 afterEach(() => tree?.close());
-
-function serving(extra: (cell: string) => object = () => ({})) {
-  return (cell: string) => ({ services: [serve(testService, testHandlers(cell))], ...extra(cell) });
-}
 
 describe('a runner is given its services as values', () => {
   it('refuses two services that declare the same wire name, naming both', () => {

@@ -9,7 +9,6 @@ import {
   makeContext,
   MessageRunner,
   serve,
-  silentLogger,
   type DedupeStore,
   type Envelope,
   type Inbound,
@@ -22,6 +21,8 @@ import {
   type SendOptions,
 } from '../src/index.js';
 import { testHandlers } from './helpers/handlers.js';
+import { serving } from './helpers/parts.js';
+import { runnersOf, wire } from './helpers/tree.js';
 import { testService } from './service/gen/index.js';
 
 const { echo, gather } = testService.methods;
@@ -60,9 +61,7 @@ function valueTree(
   /** How many value replies fail (throw) before they work: a transport failing to answer. */
   failingReplies = 0,
 ): ValueTree {
-  const names = new Set([...Object.keys(layout), ...Object.values(layout).flat()]);
-  const runners = new Map<string, MessageRunner>();
-  for (const n of names) runners.set(n, new MessageRunner({ name: n, logger: silentLogger, services: [serve(testService, testHandlers(n))], ...options(n) }));
+  const runners = runnersOf(layout, serving(options));
   const sent: Sent[] = [];
   const replies = { text: 0, value: 0 };
   const link = (from: string, to: string): Link => ({
@@ -106,12 +105,7 @@ function valueTree(
       });
     },
   });
-  for (const [parent, children] of Object.entries(layout)) {
-    for (const child of children) {
-      runners.get(parent)!.addNeighbour('child', child, link(parent, child));
-      runners.get(child)!.addNeighbour('parent', parent, link(child, parent));
-    }
-  }
+  wire(layout, runners, link);
   open = {
     cell: (name) => runners.get(name)!,
     sent,

@@ -236,8 +236,8 @@ export class MemoryNetwork {
     const out = this.delayOf(from, to);
     const back = this.delayOf(to, from);
     if (targets.length === 1) return this.deliverOne(from, targets[0] as Endpoint, data, options, replies, rtt, out, back);
-    // A fanout: every instance gets a copy of its own.
-    const sends = targets.map((ep) => this.deliverOne(from, ep, typeof data === 'string' ? data : copyEnvelope(data), options, replies, rtt, out, back));
+    // A fanout: every instance gets a copy of its own (the first, the copy the link made).
+    const sends = targets.map((ep, i) => this.deliverOne(from, ep, typeof data === 'string' || i === 0 ? data : copyEnvelope(data), options, replies, rtt, out, back));
     return Promise.all(sends).then((r) => r.find((x) => x !== undefined));
   }
 
@@ -323,13 +323,8 @@ export class MemoryNetwork {
               // A value for a value (text for text): copied now, since the answering cell
               // may change its envelope once this returns.
               replyValue: value === undefined ? undefined : (env) => {
-                let copy: Payload;
-                try {
-                  copy = copyEnvelope(env);
-                } catch (e) {
-                  return answer(() => reject(new CellwireError('invalid_argument', `cell ${ep.cell} answered with an unusable reply: ${(e as Error).message}`, { cell: ep.cell })));
-                }
-                answer(() => resolve(copy));
+                const copy = copied(env, ep.cell, `cell ${ep.cell} answered with an unusable reply`);
+                answer(() => (copy instanceof CellwireError ? reject(copy) : resolve(copy)));
               },
               reject: (e) => answer(() => reject(e)),
             }),
@@ -420,6 +415,18 @@ function after<T>(ms: number, fn: () => T | Promise<T>): Promise<T> {
   return new Promise<void>((r) => setTimeout(r, ms)).then(fn);
 }
 
+/**
+ * A copy of `env` to hand over, or the `invalid_argument` it is refused with when it cannot be
+ * copied (nested too deep, circular), as `<what>: <why>`, naming `cell`.
+ */
+function copied(env: Envelope, cell: string, what: string): Envelope | CellwireError {
+  try {
+    return copyEnvelope(env);
+  } catch (e) {
+    return new CellwireError('invalid_argument', `${what}: ${(e as Error).message}`, { cell });
+  }
+}
+
 function checkDelay(ms: number): void {
   if (!(ms >= 0) || ms === Infinity) throw new CellwireError('invalid_argument', `a delay must be a number of ms >= 0, got ${ms}`);
 }
@@ -448,13 +455,8 @@ class MemoryTransport implements Transport {
       send: (data: string, options: SendOptions) => network.deliver(local.cell, to, data, options, replies, rtt) as Promise<string | undefined>,
       // The envelope itself, copied here: the sender may reuse its objects once this returns.
       sendValue: (env: Envelope, options: SendOptions) => {
-        let copy: Envelope;
-        try {
-          copy = copyEnvelope(env);
-        } catch (e) {
-          return Promise.reject(new CellwireError('invalid_argument', `message is not sendable: ${(e as Error).message}`, { cell: neighbour.name }));
-        }
-        return network.deliver(local.cell, to, copy, options, replies, rtt);
+        const copy = copied(env, neighbour.name, 'message is not sendable');
+        return copy instanceof CellwireError ? Promise.reject(copy) : network.deliver(local.cell, to, copy, options, replies, rtt);
       },
       latency: () => rtt.latency(),
       close: async () => undefined,

@@ -21,12 +21,10 @@ export interface TestTree {
 
 /** `layout`: parent -> children. `options(cell)` adds runner options (services, interceptors, ...). */
 export function testTree(layout: Record<string, string[]>, options: (cell: string) => Partial<RunnerOptions>): TestTree {
-  const names = new Set<string>([...Object.keys(layout), ...Object.values(layout).flat()]);
-  const runners = new Map<string, MessageRunner>();
+  const runners = runnersOf(layout, options);
   const stopped = new Set<string>();
   const forgers = new Map<string, (reply: string) => string>();
   const log: [string, string, string][] = [];
-  for (const n of names) runners.set(n, new MessageRunner({ name: n, logger: silentLogger, ...options(n) }));
   const link = (from: string, to: string): Link => ({
     cell: to,
     close: async () => undefined,
@@ -62,12 +60,7 @@ export function testTree(layout: Record<string, string[]>, options: (cell: strin
         });
       }),
   });
-  for (const [parent, children] of Object.entries(layout)) {
-    for (const child of children) {
-      runners.get(parent)!.addNeighbour('child', child, link(parent, child));
-      runners.get(child)!.addNeighbour('parent', parent, link(child, parent));
-    }
-  }
+  wire(layout, runners, link);
   return {
     runners,
     log,
@@ -78,4 +71,20 @@ export function testTree(layout: Record<string, string[]>, options: (cell: strin
       for (const r of runners.values()) r.close();
     },
   };
+}
+
+/** One quiet runner per cell of `layout` (parent -> children), with `options(cell)`. */
+export function runnersOf(layout: Record<string, string[]>, options: (cell: string) => Partial<RunnerOptions>): Map<string, MessageRunner> {
+  const names = new Set<string>([...Object.keys(layout), ...Object.values(layout).flat()]);
+  return new Map([...names].map((n) => [n, new MessageRunner({ name: n, logger: silentLogger, ...options(n) })]));
+}
+
+/** Gives every parent and child of `layout` a link to the other, as `link(from, to)` makes it. */
+export function wire(layout: Record<string, string[]>, runners: Map<string, MessageRunner>, link: (from: string, to: string) => Link): void {
+  for (const [parent, children] of Object.entries(layout)) {
+    for (const child of children) {
+      runners.get(parent)!.addNeighbour('child', child, link(parent, child));
+      runners.get(child)!.addNeighbour('parent', parent, link(child, parent));
+    }
+  }
 }
